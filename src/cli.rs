@@ -1,0 +1,255 @@
+//! The command line: clap's view of the arguments, their conversion into a
+//! [`Request`], dispatch, and the one place errors are printed and turned
+//! into exit codes. Only this module looks at terminals and the environment.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use console::style;
+
+use crate::error::{Error, Result};
+use crate::output::{Action, OnExisting};
+use crate::progress::Progress;
+use crate::prompt::{NoPrompter, Prompter, TerminalPrompter};
+use crate::source::{SourceTree, TemplateSource};
+use crate::{Given, Outcome, Request, generate, interrupt, vars};
+
+/// stamp: generate a project from a template.
+#[derive(Debug, Parser)]
+#[command(name = "stamp", version, about, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    new: NewArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate a project (the default command).
+    New(NewArgs),
+    /// List a template's questions.
+    Vars(VarsArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// A template directory (with stamp.toml); default: the built-in template.
+    #[arg(short, long, value_name = "DIR")]
+    template: Option<PathBuf>,
+    /// Where the project directory is created.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    output_dir: PathBuf,
+    /// An answers file (.toml, .json, .yaml or .yml) holding `name = value` pairs.
+    #[arg(short, long, value_name = "FILE")]
+    answers: Option<PathBuf>,
+    /// Answer one question; repeatable.
+    #[arg(short = 'd', long = "define", value_name = "KEY=VALUE")]
+    define: Vec<String>,
+    /// Answers as KEY=VALUE.
+    #[arg(value_name = "KEY=VALUE")]
+    pairs: Vec<String>,
+    /// Never prompt: use answers, overrides and defaults.
+    #[arg(long)]
+    no_input: bool,
+    /// Write into an existing project directory, replacing the template's files; deletes nothing.
+    #[arg(long)]
+    force: bool,
+    /// With --force: keep files that already exist.
+    #[arg(long, requires = "force")]
+    skip_existing: bool,
+    /// Print what would be written (create / overwrite / identical / skip) and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print only errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print one line per file.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+#[derive(Debug, Args)]
+struct VarsArgs {
+    /// A template directory (with stamp.toml); default: the built-in template.
+    #[arg(short, long, value_name = "DIR")]
+    template: Option<PathBuf>,
+    /// Print the questions as JSON.
+    #[arg(long, conflicts_with = "schema")]
+    json: bool,
+    /// Print a JSON Schema for answers files.
+    #[arg(long)]
+    schema: bool,
+}
+
+/// Runs stamp with these arguments (the first is the program name) and
+/// returns the exit code; errors are printed to stderr.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let verbose = matches!(&cli.command, Some(Command::New(a)) if a.verbose) || cli.new.verbose;
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            print_error(&err, verbose);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        None => new(cli.new),
+        Some(Command::New(args)) => new(args),
+        Some(Command::Vars(args)) => {
+            let manifest = SourceTree::load_manifest(&template_source(args.template))?;
+            let text = if args.schema {
+                pretty(&vars::schema(&manifest))
+            } else if args.json {
+                pretty(&vars::json(&manifest))
+            } else {
+                vars::text(&manifest)
+            };
+            print_stdout(&text)
+        }
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "stamp", &mut out);
+            print_stdout(&String::from_utf8_lossy(&out))
+        }
+    }
+}
+
+fn new(args: NewArgs) -> Result<()> {
+    let mut given = Given::default();
+    if let Some(path) = &args.answers {
+        given.load_file(path)?;
+    }
+    for pair in args.define.iter().chain(&args.pairs) {
+        given.set_pair(pair)?;
+    }
+    let request = Request {
+        template: template_source(args.template),
+        output_dir: args.output_dir,
+        given,
+        on_existing: match (args.force, args.skip_existing) {
+            (false, _) => OnExisting::Refuse,
+            (true, false) => OnExisting::Overwrite,
+            (true, true) => OnExisting::Keep,
+        },
+        dry_run: args.dry_run,
+    };
+    let stderr_is_terminal = std::io::stderr().is_terminal();
+    let interactive = !args.no_input && std::io::stdin().is_terminal() && stderr_is_terminal;
+    let mut prompter: Box<dyn Prompter> =
+        if interactive { Box::new(TerminalPrompter::default()) } else { Box::new(NoPrompter) };
+    interrupt::install();
+    let progress = Progress::new(stderr_is_terminal && !args.quiet);
+    let result = generate(&request, prompter.as_mut(), &|event| progress.event(event));
+    progress.clear();
+    let outcome = result?;
+    if request.dry_run {
+        let plan: String =
+            outcome.actions.iter().map(|(action, path)| format!("{:<9} {path}\n", action.label())).collect();
+        print_stdout(&plan)?;
+    }
+    if !args.quiet {
+        print_summary(&outcome, request.dry_run, args.verbose);
+    }
+    Ok(())
+}
+
+fn template_source(dir: Option<PathBuf>) -> TemplateSource {
+    dir.map_or(TemplateSource::Builtin, TemplateSource::Directory)
+}
+
+/// The closing lines on stderr: where the project is, what was done, what next.
+fn print_summary(outcome: &Outcome, dry_run: bool, verbose: bool) {
+    if verbose && !dry_run {
+        for (action, path) in &outcome.actions {
+            eprintln!("  {:<9} {path}", action.label());
+        }
+    }
+    let count = |wanted: Action| outcome.actions.iter().filter(|(a, _)| *a == wanted).count();
+    let (created, overwritten, identical, skipped) =
+        (count(Action::Create), count(Action::Overwrite), count(Action::Identical), count(Action::Skip));
+    let mut parts = vec![format!("{created} created")];
+    for (n, label) in [(overwritten, "overwritten"), (identical, "identical"), (skipped, "skipped")] {
+        if n > 0 {
+            parts.push(format!("{n} {label}"));
+        }
+    }
+    let where_ = outcome.destination.display();
+    let template = format!("{} {}", outcome.template_name, outcome.template_version);
+    if dry_run {
+        eprintln!(
+            "Dry run: {where_} would get {} files ({}); nothing was written.",
+            outcome.actions.len(),
+            parts.join(", ")
+        );
+        return;
+    }
+    eprintln!(
+        "{} {where_} from {template}: {} files ({}).",
+        style("Generated").green().bold().for_stderr(),
+        outcome.actions.len(),
+        parts.join(", ")
+    );
+    if let Some(steps) = outcome.next_steps.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        eprintln!("\nNext steps:");
+        for line in steps.lines() {
+            eprintln!("  {line}");
+        }
+    }
+}
+
+/// `error: ...`, then the causes; for template errors in verbose mode, the source excerpt.
+fn print_error(err: &Error, verbose: bool) {
+    let label = style("error:").red().bold().for_stderr();
+    let mut text = format!("{label} {}", err.to_string().replace("\nerror: ", &format!("\n{label} ")));
+    match err {
+        Error::Render { source, .. } => {
+            if verbose {
+                text.push_str(&format!("\n{}", source.display_debug_info()));
+            }
+        }
+        _ => {
+            let mut cause = std::error::Error::source(err);
+            while let Some(c) = cause {
+                text.push_str(&format!("\ncaused by: {c}"));
+                cause = c.source();
+            }
+        }
+    }
+    eprintln!("{text}");
+}
+
+fn pretty(json: &serde_json::Value) -> String {
+    format!("{}\n", serde_json::to_string_pretty(json).expect("JSON values serialise"))
+}
+
+/// Writes to stdout; a closed pipe (`stamp vars | head`) is not an error.
+fn print_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("write to", "stdout", e)),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,138 @@
+//! The one error type of the library. Each variant names what failed and
+//! carries what the user needs to fix it; `exit_code` maps it to DESIGN.md's
+//! exit codes. There is deliberately no `From<io::Error>`: every I/O error
+//! must say which path it concerns.
+
+use std::path::PathBuf;
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while generating or checking a project.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A flag or command-line argument is malformed.
+    #[error("{0}")]
+    Usage(String),
+
+    /// An answers file cannot be parsed.
+    #[error("cannot read answers file {path}: {message}")]
+    AnswersSyntax { path: PathBuf, message: String },
+
+    /// An answer names a question the template does not have.
+    #[error("unknown question `{key}` in {origin}; the template asks: {}", known.join(", "))]
+    UnknownAnswer { origin: String, key: String, known: Vec<String> },
+
+    /// A given answer fails the question's validation.
+    #[error("invalid value for `{key}` in {origin}: {reason}")]
+    InvalidAnswer { origin: String, key: String, reason: String },
+
+    /// Questions left without a value when no prompt is possible.
+    #[error(
+        "no value for {} (no terminal to ask); set {} in an answers file (-a) or as KEY=VALUE",
+        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+        if names.len() == 1 { "it" } else { "them" }
+    )]
+    MissingAnswers { names: Vec<String> },
+
+    /// The template's manifest has problems; all of them are listed.
+    #[error("{}", problems.join("\nerror: "))]
+    Manifest { problems: Vec<String> },
+
+    /// The template tree is not laid out as a template must be.
+    #[error("bad template {path}: {message}")]
+    TemplateLayout { path: PathBuf, message: String },
+
+    /// A template (file content, file name, default or condition) fails to
+    /// parse or render.
+    #[error("template error in {location}: {message}")]
+    Render {
+        location: String,
+        message: String,
+        #[source]
+        source: Box<minijinja::Error>,
+    },
+
+    /// The project directory exists and neither `--force` nor a dry run was asked for.
+    #[error("{} already exists; pass --force to replace the template's files in it", path.display())]
+    DestinationExists { path: PathBuf },
+
+    /// Reading or writing a file failed.
+    #[error("cannot {action} {}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The terminal prompt failed (for example the terminal went away).
+    #[error("prompt failed")]
+    Prompt(#[source] std::io::Error),
+
+    /// The user pressed Ctrl-C.
+    #[error("interrupted; nothing was written")]
+    Interrupted,
+}
+
+impl Error {
+    /// The process exit code DESIGN.md assigns to this kind of error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_)
+            | Error::AnswersSyntax { .. }
+            | Error::UnknownAnswer { .. }
+            | Error::InvalidAnswer { .. }
+            | Error::MissingAnswers { .. } => 2,
+            Error::Manifest { .. } | Error::TemplateLayout { .. } | Error::Render { .. } => 3,
+            Error::DestinationExists { .. } => 4,
+            Error::Io { .. } | Error::Prompt(_) => 5,
+            Error::Interrupted => 130,
+        }
+    }
+
+    /// Builds an [`Error::Io`] for `path`.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { action, path: path.into(), source }
+    }
+
+    /// Wraps a minijinja error, locating it at `name:line:column` when the
+    /// engine knows the line; `source` is the template text, used to turn the
+    /// byte span into a column.
+    pub fn render(name: &str, source: Option<&str>, err: minijinja::Error) -> Self {
+        let name = err.name().unwrap_or(name).to_owned();
+        let location = match (err.line(), err.range(), source.or(err.template_source())) {
+            (Some(line), Some(range), Some(text)) => {
+                let start = range.start.min(text.len());
+                let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                let column = text[line_start..start].chars().count() + 1;
+                format!("{name}:{line}:{column}")
+            }
+            (Some(line), _, _) => format!("{name}:{line}"),
+            _ => name,
+        };
+        let message = match err.detail() {
+            Some(detail) => format!("{}: {detail}", err.kind()),
+            None => err.kind().to_string(),
+        };
+        Error::Render { location, message, source: Box::new(err) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_errors_carry_line_and_column() {
+        let env = minijinja::Environment::new();
+        let text = "line one\n  {{ 1 + }}\n";
+        let err = env.template_from_named_str("a.txt", text).unwrap_err();
+        let err = Error::render("a.txt", Some(text), err);
+        match &err {
+            Error::Render { location, .. } => assert!(location.starts_with("a.txt:2:"), "{location}"),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(err.exit_code(), 3);
+    }
+}

@@ -1,0 +1,216 @@
+//! Where a template comes from: the built-in one embedded in the binary, or a
+//! directory. Either way it is read into a [`SourceTree`]: the manifest and
+//! the project directory's entries, with paths relative to the template root.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, DirEntry, include_dir};
+
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/template");
+
+/// Template-relative paths of the built-in template's executable files,
+/// recorded by `build.rs` because include_dir does not keep file modes.
+const BUILTIN_EXECUTABLES: &[&str] = include!(concat!(env!("OUT_DIR"), "/builtin_executables.rs"));
+
+/// The manifest file of stamp's own template format.
+pub const MANIFEST_FILE: &str = "stamp.toml";
+
+/// Which template to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateSource {
+    /// The template compiled into stamp.
+    Builtin,
+    /// A template directory on disk.
+    Directory(PathBuf),
+}
+
+impl TemplateSource {
+    /// How messages name this template.
+    pub fn label(&self) -> String {
+        match self {
+            TemplateSource::Builtin => "the built-in template".into(),
+            TemplateSource::Directory(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// One entry of the template's project directory.
+#[derive(Debug, Clone)]
+pub struct SourceEntry {
+    /// `/`-separated, relative to the template root, starting with the
+    /// project directory's own (templated) name.
+    pub path: String,
+    /// `None` for a directory.
+    pub file: Option<SourceFile>,
+}
+
+/// A file's bytes and mode.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub contents: Vec<u8>,
+    pub executable: bool,
+}
+
+/// A whole template, read into memory.
+#[derive(Debug, Clone)]
+pub struct SourceTree {
+    pub manifest: Manifest,
+    /// The templated name of the project directory, e.g. `{{cookiecutter.project_slug}}`.
+    pub top: String,
+    /// Entries below `top`, sorted by path.
+    pub entries: Vec<SourceEntry>,
+}
+
+impl SourceTree {
+    /// Reads and checks a template.
+    pub fn load(source: &TemplateSource) -> Result<SourceTree> {
+        match source {
+            TemplateSource::Builtin => Self::load_builtin(),
+            TemplateSource::Directory(dir) => Self::load_dir(dir),
+        }
+    }
+
+    /// Reads only the manifest, for commands that do not render.
+    pub fn load_manifest(source: &TemplateSource) -> Result<Manifest> {
+        match source {
+            TemplateSource::Builtin => builtin_manifest(),
+            TemplateSource::Directory(dir) => read_manifest(dir),
+        }
+    }
+
+    /// The text of a file by template-relative path, for `include` and `extends`.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        let index = self.entries.binary_search_by(|e| e.path.as_str().cmp(path)).ok()?;
+        let file = self.entries[index].file.as_ref()?;
+        std::str::from_utf8(&file.contents).ok()
+    }
+
+    fn load_builtin() -> Result<SourceTree> {
+        let manifest = builtin_manifest()?;
+        let label = Path::new("<built-in>");
+        let top = single_top(label, BUILTIN.dirs().filter_map(|d| d.path().to_str()))?;
+        let mut entries = Vec::new();
+        collect_embedded(BUILTIN.get_dir(&top).expect("top directory exists"), &mut entries);
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(SourceTree { manifest, top, entries })
+    }
+
+    fn load_dir(dir: &Path) -> Result<SourceTree> {
+        let manifest = read_manifest(dir)?;
+        let listing = std::fs::read_dir(dir).map_err(|e| Error::io("read template directory", dir, e))?;
+        let mut dirs = Vec::new();
+        for entry in listing {
+            let entry = entry.map_err(|e| Error::io("read template directory", dir, e))?;
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                dirs.push(entry.file_name().to_string_lossy().into_owned());
+            }
+        }
+        let top = single_top(dir, dirs.iter().map(String::as_str))?;
+        let mut entries = Vec::new();
+        for entry in walkdir::WalkDir::new(dir.join(&top)).min_depth(1).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(dir).to_owned();
+                Error::io("read template file", path, e.into())
+            })?;
+            let relative = entry.path().strip_prefix(dir).expect("walk stays below the template");
+            let Some(path) = relative.to_str().map(|p| p.replace(std::path::MAIN_SEPARATOR, "/")) else {
+                return Err(layout(dir, format!("{} is not valid UTF-8", relative.display())));
+            };
+            let kind = entry.file_type();
+            let file = if kind.is_dir() {
+                None
+            } else if kind.is_file() {
+                let contents = std::fs::read(entry.path())
+                    .map_err(|e| Error::io("read template file", entry.path(), e))?;
+                let metadata =
+                    entry.metadata().map_err(|e| Error::io("read template file", entry.path(), e.into()))?;
+                Some(SourceFile { contents, executable: is_executable(&metadata) })
+            } else {
+                return Err(layout(
+                    dir,
+                    format!("{path} is a symbolic link or special file, which templates may not hold"),
+                ));
+            };
+            entries.push(SourceEntry { path, file });
+        }
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(SourceTree { manifest, top, entries })
+    }
+}
+
+fn builtin_manifest() -> Result<Manifest> {
+    let text = BUILTIN
+        .get_file(MANIFEST_FILE)
+        .and_then(|f| f.contents_utf8())
+        .expect("the built-in template has a UTF-8 stamp.toml");
+    Manifest::from_toml(Path::new("<built-in>/stamp.toml"), text)
+}
+
+fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join(MANIFEST_FILE);
+    if !path.is_file() {
+        let message = if dir.join("cookiecutter.json").is_file() {
+            "cookiecutter.json templates are not supported yet; this template needs a stamp.toml".to_owned()
+        } else if dir.is_dir() {
+            format!("no {MANIFEST_FILE} in this directory")
+        } else {
+            "no such directory".to_owned()
+        };
+        return Err(layout(dir, message));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+    Manifest::from_toml(&path, &text)
+}
+
+/// The one top-level directory whose name is a template.
+fn single_top<'a>(root: &Path, names: impl Iterator<Item = &'a str>) -> Result<String> {
+    let templated: Vec<&str> = names.filter(|n| n.contains("{{")).collect();
+    match templated.as_slice() {
+        [one] => Ok((*one).to_owned()),
+        [] => Err(layout(
+            root,
+            "no top-level directory with a templated name such as {{cookiecutter.project_slug}}".into(),
+        )),
+        many => {
+            Err(layout(root, format!("more than one templated top-level directory: {}", many.join(", "))))
+        }
+    }
+}
+
+fn layout(path: &Path, message: String) -> Error {
+    Error::TemplateLayout { path: path.to_owned(), message }
+}
+
+fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<SourceEntry>) {
+    for entry in dir.entries() {
+        let path = entry.path().to_str().expect("built-in paths are UTF-8").replace('\\', "/");
+        match entry {
+            DirEntry::Dir(sub) => {
+                out.push(SourceEntry { path, file: None });
+                collect_embedded(sub, out);
+            }
+            DirEntry::File(file) => {
+                let executable = BUILTIN_EXECUTABLES.contains(&path.as_str());
+                out.push(SourceEntry {
+                    path,
+                    file: Some(SourceFile { contents: file.contents().to_vec(), executable }),
+                });
+            }
+        }
+    }
+}
+
+/// Whether any execute bit is set.
+#[cfg(unix)]
+pub(crate) fn is_executable(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    metadata.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+pub(crate) fn is_executable(_: &std::fs::Metadata) -> bool {
+    false
+}

@@ -1,0 +1,9 @@
+//! Integration tests: drive the real `stamp` binary in temporary directories
+//! and check exit code, stdout, stderr and the written tree together.
+
+mod answers;
+mod errors;
+mod generate;
+mod prompt;
+mod support;
+mod vars;

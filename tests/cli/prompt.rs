@@ -1,0 +1,82 @@
+//! The interactive prompts, driven through a real pseudo-terminal.
+
+use std::process::Command;
+
+use rexpect::process::WaitStatus;
+use rexpect::session::{PtySession, spawn_command};
+
+use crate::support::{Scratch, basic_template, binary};
+
+fn spawn(scratch: &Scratch, args: &[&str]) -> PtySession {
+    let mut command = Command::new(binary());
+    command.current_dir(scratch.dir.path()).args(args).env("TERM", "xterm").env("NO_COLOR", "1");
+    spawn_command(command, Some(15_000)).expect("spawn stamp in a pty")
+}
+
+fn exit_code(session: &mut PtySession) -> i32 {
+    match session.process_mut().wait().expect("stamp exits") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("stamp did not exit normally: {other:?}"),
+    }
+}
+
+#[test]
+fn answers_are_typed_and_bad_replies_are_asked_again() {
+    let scratch = Scratch::new();
+    basic_template(&scratch);
+    let mut p = spawn(&scratch, &["-t", "tpl"]);
+    p.exp_string("Shown in the README.").unwrap();
+    p.exp_string("Project name").unwrap();
+    p.send_line("Demo Shop").unwrap();
+    p.exp_string("Slug").unwrap();
+    p.exp_string("demo-shop").unwrap();
+    p.send_line("Not Valid").unwrap();
+    p.exp_string("use lower-case letters, digits and dashes").unwrap();
+    p.send_line("shop").unwrap();
+    p.exp_string("license").unwrap();
+    p.send("\x1b[B").unwrap(); // arrow down to the second choice
+    p.send_line("").unwrap();
+    p.exp_string("Generated shop from basic 1.2.3").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(
+        std::fs::read_to_string(scratch.path("shop/README.md")).unwrap(),
+        "# Demo Shop\nLicense: Apache-2.0\n"
+    );
+}
+
+#[test]
+fn enter_accepts_every_default_of_the_builtin_template() {
+    let scratch = Scratch::new();
+    let mut p = spawn(&scratch, &[]);
+    for prompt in ["Project name", "Project slug", "PostgreSQL database name", "Report errors to Sentry?"] {
+        p.exp_string(prompt).unwrap();
+        p.send_line("").unwrap();
+    }
+    p.exp_string("Generated my-service").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let answers = std::fs::read_to_string(scratch.path("my-service/.stamp-answers.toml")).unwrap();
+    assert!(answers.contains("postgres_db = \"my_service\"\ninclude_sentry = \"no\"\n"), "{answers}");
+}
+
+#[test]
+fn given_values_become_the_prompt_defaults_and_no_input_never_asks() {
+    let scratch = Scratch::new();
+    basic_template(&scratch);
+    let mut p = spawn(&scratch, &["-t", "tpl", "name=Given"]);
+    p.exp_string("Given").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("given").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("license").unwrap();
+    p.send_line("").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert!(scratch.path("given/README.md").is_file());
+
+    let mut p = spawn(&scratch, &["-t", "tpl", "-o", "quiet", "--no-input"]);
+    p.exp_string("error: no value for `name`, `slug`").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 2);
+}
