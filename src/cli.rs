@@ -6,14 +6,17 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use console::style;
 
+use crate::check::{self, CaseOutcome};
 use crate::error::{Error, Result};
 use crate::output::{Action, OnExisting};
 use crate::progress::Progress;
 use crate::prompt::{NoPrompter, Prompter, TerminalPrompter};
+use crate::render::{Event, Phase};
 use crate::source::{SourceTree, TemplateSource};
 use crate::{Given, Outcome, Request, generate, interrupt, vars};
 
@@ -31,6 +34,8 @@ struct Cli {
 enum Command {
     /// Generate a project (the default command).
     New(NewArgs),
+    /// Render named answer sets and compare them with stored snapshots.
+    Check(CheckArgs),
     /// List a template's questions.
     Vars(VarsArgs),
     /// Print a shell completion script.
@@ -78,6 +83,32 @@ struct NewArgs {
 }
 
 #[derive(Debug, Args)]
+struct CheckArgs {
+    /// A template directory (with stamp.toml); default: the built-in template.
+    #[arg(short, long, value_name = "DIR")]
+    template: Option<PathBuf>,
+    /// The snapshots directory; default: `snapshots/` inside the template
+    /// directory, or `./snapshots` for the built-in template.
+    #[arg(long, value_name = "DIR")]
+    snapshots: Option<PathBuf>,
+    /// Rewrite the stored trees to match what the template renders now.
+    #[arg(long)]
+    update: bool,
+    /// Render every combination of choice and bool answers instead of the snapshot cases.
+    #[arg(long, conflicts_with_all = ["update", "cases", "snapshots"])]
+    all_combinations: bool,
+    /// With --all-combinations: answers to start from (the rest take their defaults).
+    #[arg(short, long, value_name = "FILE", requires = "all_combinations")]
+    answers: Option<PathBuf>,
+    /// With --all-combinations: run this shell command inside each rendered project.
+    #[arg(long, value_name = "CMD", requires = "all_combinations")]
+    exec: Option<String>,
+    /// Only these cases (default: every `<case>.toml` in the snapshots directory).
+    #[arg(value_name = "CASE")]
+    cases: Vec<String>,
+}
+
+#[derive(Debug, Args)]
 struct VarsArgs {
     /// A template directory (with stamp.toml); default: the built-in template.
     #[arg(short, long, value_name = "DIR")]
@@ -106,18 +137,20 @@ where
     };
     let verbose = matches!(&cli.command, Some(Command::New(a)) if a.verbose) || cli.new.verbose;
     match dispatch(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(err) => {
-            print_error(&err, verbose);
+            print_error(&err, verbose, None);
             ExitCode::from(err.exit_code())
         }
     }
 }
 
-fn dispatch(cli: Cli) -> Result<()> {
+/// Runs the command and returns its exit code; errors are returned instead.
+fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
-        None => new(cli.new),
-        Some(Command::New(args)) => new(args),
+        None => new(cli.new).map(|()| 0),
+        Some(Command::New(args)) => new(args).map(|()| 0),
+        Some(Command::Check(args)) => check(args),
         Some(Command::Vars(args)) => {
             let manifest = SourceTree::load_manifest(&template_source(args.template))?;
             let text = if args.schema {
@@ -127,12 +160,12 @@ fn dispatch(cli: Cli) -> Result<()> {
             } else {
                 vars::text(&manifest)
             };
-            print_stdout(&text)
+            print_stdout(&text).map(|()| 0)
         }
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "stamp", &mut out);
-            print_stdout(&String::from_utf8_lossy(&out))
+            print_stdout(&String::from_utf8_lossy(&out)).map(|()| 0)
         }
     }
 }
@@ -174,6 +207,99 @@ fn new(args: NewArgs) -> Result<()> {
         print_summary(&outcome, request.dry_run, args.verbose);
     }
     Ok(())
+}
+
+/// Runs `stamp check`; returns 0 when every case matches (or was updated),
+/// 1 when a case differs, or the exit code of the first case that failed.
+fn check(args: CheckArgs) -> Result<u8> {
+    let source = template_source(args.template.clone());
+    let tree = Arc::new(SourceTree::load(&source)?);
+    if args.all_combinations {
+        return check_combinations(&tree, &args);
+    }
+    let snapshots = args.snapshots.unwrap_or_else(|| match &args.template {
+        Some(dir) => dir.join("snapshots"),
+        None => PathBuf::from("snapshots"),
+    });
+    let reports = check::check(tree, &snapshots, &args.cases, args.update)?;
+    let (mut passed, mut failed, mut updated) = (0, 0, 0);
+    let mut code = 0;
+    for report in reports {
+        let name = &report.name;
+        let mut out = String::new();
+        match report.outcome {
+            CaseOutcome::Matches => {
+                passed += 1;
+                out.push_str(&format!("ok       {name}\n"));
+            }
+            CaseOutcome::Differs(differences) => {
+                failed += 1;
+                code = code.max(1);
+                out.push_str(&format!("FAILED   {name}: {} differences\n", differences.len()));
+                for difference in &differences {
+                    out.push_str(&difference.describe());
+                }
+            }
+            CaseOutcome::Updated(differences) => {
+                updated += 1;
+                out.push_str(&format!("updated  {name}: {} changes\n", differences.len()));
+                for difference in &differences {
+                    out.push_str(&format!("  {:<8} {}\n", difference.kind(), difference.path()));
+                }
+            }
+            CaseOutcome::Failed(err) => {
+                failed += 1;
+                if code <= 1 {
+                    code = err.exit_code();
+                }
+                out.push_str(&format!("FAILED   {name}: cannot render\n"));
+                print_stdout(&out)?;
+                print_error(&err, false, Some(&format!("case `{name}`")));
+                continue;
+            }
+        }
+        print_stdout(&out)?;
+    }
+    let mut summary = format!("{} cases: {passed} passed, {failed} failed", passed + failed + updated);
+    if updated > 0 {
+        summary.push_str(&format!(", {updated} updated"));
+    }
+    print_stdout(&format!("{summary}\n"))?;
+    Ok(code)
+}
+
+/// `stamp check --all-combinations [--exec CMD]`.
+fn check_combinations(tree: &Arc<SourceTree>, args: &CheckArgs) -> Result<u8> {
+    let mut base = Given::default();
+    if let Some(path) = &args.answers {
+        base.load_file(path)?;
+    }
+    let progress = Progress::new(std::io::stderr().is_terminal());
+    let reports = check::check_combinations(tree, &base, args.exec.as_deref(), &|done, total| {
+        progress.event(Event::Started { phase: Phase::Rendering, total });
+        progress.set_position(done);
+    })?;
+    progress.clear();
+    let failures = reports.iter().filter(|r| r.failure.is_some()).count();
+    let mut out = String::new();
+    for report in &reports {
+        match &report.failure {
+            None => out.push_str(&format!("ok       {}\n", report.label())),
+            Some(failure) => {
+                out.push_str(&format!("FAILED   {}\n", report.label()));
+                for line in failure.lines() {
+                    out.push_str(&format!("    {line}\n"));
+                }
+            }
+        }
+    }
+    out.push_str(&format!(
+        "{} combinations: {} passed, {failures} failed\n",
+        reports.len(),
+        reports.len() - failures
+    ));
+    print_stdout(&out)?;
+    Ok(u8::from(failures > 0))
 }
 
 fn template_source(dir: Option<PathBuf>) -> TemplateSource {
@@ -220,10 +346,13 @@ fn print_summary(outcome: &Outcome, dry_run: bool, verbose: bool) {
     }
 }
 
-/// `error: ...`, then the causes; for template errors in verbose mode, the source excerpt.
-fn print_error(err: &Error, verbose: bool) {
+/// `error: ...`, then the causes; for template errors in verbose mode, the
+/// source excerpt. `context` (such as a check case) prefixes the message.
+fn print_error(err: &Error, verbose: bool, context: Option<&str>) {
     let label = style("error:").red().bold().for_stderr();
-    let mut text = format!("{label} {}", err.to_string().replace("\nerror: ", &format!("\n{label} ")));
+    let prefix = context.map(|c| format!("{c}: ")).unwrap_or_default();
+    let mut text =
+        format!("{label} {prefix}{}", err.to_string().replace("\nerror: ", &format!("\n{label} {prefix}")));
     match err {
         Error::Render { source, .. } => {
             if verbose {

@@ -9,6 +9,7 @@
 //! The command line in [`cli`] is a thin layer over [`generate`].
 
 pub mod answers;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod filters;
@@ -64,9 +65,7 @@ pub struct Outcome {
 pub fn generate(request: &Request, prompter: &mut dyn prompt::Prompter, report: Reporter) -> Result<Outcome> {
     let tree = Arc::new(source::SourceTree::load(&request.template)?);
     let manifest = &tree.manifest;
-    let answers = answers::resolve(manifest, &request.given, prompter)?;
-    let mut plan = render::plan(Arc::clone(&tree), &answers, report)?;
-    plan.add_file(ANSWERS_FILE, answers.to_answers_file(manifest).into_bytes());
+    let (plan, answers) = render_project(&tree, &request.given, prompter, report)?;
     let destination = if request.output_dir == Path::new(".") {
         PathBuf::from(&plan.root)
     } else {
@@ -93,4 +92,18 @@ pub fn generate(request: &Request, prompter: &mut dyn prompt::Prompter, report: 
         actions,
         next_steps,
     })
+}
+
+/// Resolves the answers and renders the whole project in memory, including
+/// its `.stamp-answers.toml`: everything a run does before touching the disk.
+pub fn render_project(
+    tree: &Arc<source::SourceTree>,
+    given: &Given,
+    prompter: &mut dyn prompt::Prompter,
+    report: Reporter,
+) -> Result<(render::Plan, answers::Answers)> {
+    let answers = answers::resolve(&tree.manifest, given, prompter)?;
+    let mut plan = render::plan(Arc::clone(tree), &answers, report)?;
+    plan.add_file(ANSWERS_FILE, answers.to_answers_file(&tree.manifest).into_bytes());
+    Ok((plan, answers))
 }

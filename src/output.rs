@@ -243,6 +243,15 @@ fn write_file(target: &Path, file: &PlannedFile) -> Result<()> {
     Ok(())
 }
 
+/// Replaces one file in place (bytes and mode), creating its parents; for
+/// trees stamp owns outright, such as snapshots.
+pub fn replace_file(target: &Path, file: &PlannedFile) -> Result<()> {
+    if target.exists() {
+        fs::remove_file(target).map_err(|e| Error::io("replace", target, e))?;
+    }
+    write_file(target, file)
+}
+
 #[cfg(unix)]
 fn make_executable(path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;

@@ -38,6 +38,11 @@ impl Progress {
         }
     }
 
+    /// Moves the bar to `done` steps.
+    pub fn set_position(&self, done: usize) {
+        self.bar.set_position(done as u64);
+    }
+
     /// Removes the bar before the summary is printed.
     pub fn clear(&self) {
         self.bar.finish_and_clear();

@@ -2,6 +2,7 @@
 //! and check exit code, stdout, stderr and the written tree together.
 
 mod answers;
+mod check;
 mod errors;
 mod generate;
 mod prompt;

@@ -1,0 +1,482 @@
+//! `stamp check`: render named answer sets and compare them with stored
+//! snapshot trees (`<snapshots>/<case>.toml` beside `<snapshots>/<case>/`),
+//! or rewrite those trees on purpose with `--update`. Differences are shown
+//! so that line endings, a missing final newline and trailing whitespace are
+//! visible.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use similar::{ChangeTag, TextDiff};
+
+use crate::answers::Given;
+use crate::error::{Error, Result};
+use crate::prompt::NoPrompter;
+use crate::render::Plan;
+use crate::source::{SourceTree, is_executable};
+
+/// One file as stored or rendered: bytes and executable bit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileState {
+    contents: Vec<u8>,
+    executable: bool,
+}
+
+type Tree = BTreeMap<String, FileState>;
+
+/// One way a rendered case differs from its snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// A text file whose contents differ; `diff` is a unified diff.
+    Content { path: String, diff: String },
+    /// A binary file whose contents differ.
+    Binary { path: String, stored: usize, rendered: usize, first_difference: usize },
+    /// Same bytes, different executable bit.
+    Mode { path: String, rendered_executable: bool },
+    /// Rendered but not in the snapshot.
+    Added { path: String },
+    /// In the snapshot but no longer rendered.
+    Removed { path: String },
+}
+
+/// What happened to one case.
+#[derive(Debug)]
+pub enum CaseOutcome {
+    Matches,
+    Differs(Vec<Difference>),
+    /// `--update` rewrote the snapshot; these were the differences.
+    Updated(Vec<Difference>),
+    /// The case could not be rendered.
+    Failed(Error),
+}
+
+/// A case's name and outcome.
+#[derive(Debug)]
+pub struct CaseReport {
+    pub name: String,
+    pub outcome: CaseOutcome,
+}
+
+/// Checks (or with `update`, rewrites) the named cases, or every case when
+/// `names` is empty. Errors about one case are reported in its outcome; only
+/// problems that stop every case (the template, the snapshots directory) are
+/// returned as `Err`.
+pub fn check(
+    tree: Arc<SourceTree>,
+    snapshots: &Path,
+    names: &[String],
+    update: bool,
+) -> Result<Vec<CaseReport>> {
+    let available = list_cases(snapshots)?;
+    let selected: Vec<String> = if names.is_empty() {
+        available.clone()
+    } else {
+        for name in names {
+            if !available.contains(name) {
+                return Err(Error::Usage(format!(
+                    "no case `{name}` in {} (cases: {})",
+                    snapshots.display(),
+                    if available.is_empty() { "none".to_owned() } else { available.join(", ") }
+                )));
+            }
+        }
+        names.to_vec()
+    };
+    if selected.is_empty() {
+        return Err(Error::Usage(format!(
+            "no cases in {}: add <case>.toml answers files there",
+            snapshots.display()
+        )));
+    }
+    Ok(selected
+        .into_iter()
+        .map(|name| {
+            let outcome = match check_case(&tree, snapshots, &name, update) {
+                Ok(outcome) => outcome,
+                Err(err) => CaseOutcome::Failed(err),
+            };
+            CaseReport { name, outcome }
+        })
+        .collect())
+}
+
+/// The case names: every `<case>.toml` in the snapshots directory, sorted.
+fn list_cases(snapshots: &Path) -> Result<Vec<String>> {
+    let listing = fs::read_dir(snapshots).map_err(|e| Error::io("read snapshots directory", snapshots, e))?;
+    let mut names = Vec::new();
+    for entry in listing {
+        let path = entry.map_err(|e| Error::io("read snapshots directory", snapshots, e))?.path();
+        if path.extension().is_some_and(|e| e == "toml")
+            && path.is_file()
+            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        {
+            names.push(stem.to_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+fn check_case(tree: &Arc<SourceTree>, snapshots: &Path, name: &str, update: bool) -> Result<CaseOutcome> {
+    let mut given = Given::default();
+    given.load_file(&snapshots.join(format!("{name}.toml")))?;
+    let (plan, _) = crate::render_project(tree, &given, &mut NoPrompter, &|_| {})?;
+    let rendered = plan_tree(&plan);
+    let dir = snapshots.join(name);
+    let stored = read_tree(&dir)?;
+    let differences = compare(&stored, &rendered);
+    if differences.is_empty() {
+        return Ok(CaseOutcome::Matches);
+    }
+    if update {
+        write_tree(&dir, &stored, &rendered)?;
+        return Ok(CaseOutcome::Updated(differences));
+    }
+    Ok(CaseOutcome::Differs(differences))
+}
+
+fn plan_tree(plan: &Plan) -> Tree {
+    plan.entries
+        .iter()
+        .filter_map(|e| {
+            let file = e.file.as_ref()?;
+            Some((e.path.clone(), FileState { contents: file.contents.clone(), executable: file.executable }))
+        })
+        .collect()
+}
+
+/// The files below `dir` (none if it does not exist yet).
+fn read_tree(dir: &Path) -> Result<Tree> {
+    let mut tree = Tree::new();
+    if !dir.exists() {
+        return Ok(tree);
+    }
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry =
+            entry.map_err(|e| Error::io("read snapshot", e.path().unwrap_or(dir).to_owned(), e.into()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let path = entry.path();
+        let relative = path.strip_prefix(dir).expect("below the case directory");
+        let key = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        let contents = fs::read(path).map_err(|e| Error::io("read snapshot", path, e))?;
+        let metadata = fs::metadata(path).map_err(|e| Error::io("read snapshot", path, e))?;
+        tree.insert(key, FileState { contents, executable: is_executable(&metadata) });
+    }
+    Ok(tree)
+}
+
+/// Every difference between a stored and a rendered tree, in path order.
+fn compare(stored: &Tree, rendered: &Tree) -> Vec<Difference> {
+    let mut paths: Vec<&String> = stored.keys().chain(rendered.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    let mut differences = Vec::new();
+    for path in paths {
+        let path = path.clone();
+        match (stored.get(&path), rendered.get(&path)) {
+            (None, Some(_)) => differences.push(Difference::Added { path }),
+            (Some(_), None) => differences.push(Difference::Removed { path }),
+            (Some(old), Some(new)) => {
+                if old.contents != new.contents {
+                    differences.push(content_difference(path.clone(), &old.contents, &new.contents));
+                }
+                if old.executable != new.executable {
+                    differences.push(Difference::Mode { path, rendered_executable: new.executable });
+                }
+            }
+            (None, None) => unreachable!("path came from one of the trees"),
+        }
+    }
+    differences
+}
+
+fn content_difference(path: String, old: &[u8], new: &[u8]) -> Difference {
+    match (text_of(old), text_of(new)) {
+        (Some(old_text), Some(new_text)) => {
+            Difference::Content { diff: unified_diff(&path, old_text, new_text), path }
+        }
+        _ => Difference::Binary {
+            stored: old.len(),
+            rendered: new.len(),
+            first_difference: old
+                .iter()
+                .zip(new)
+                .position(|(a, b)| a != b)
+                .unwrap_or(old.len().min(new.len())),
+            path,
+        },
+    }
+}
+
+fn text_of(bytes: &[u8]) -> Option<&str> {
+    if bytes.contains(&0) { None } else { std::str::from_utf8(bytes).ok() }
+}
+
+/// A unified diff of two texts in which invisible differences show:
+/// a CRLF ending as `␍`, trailing spaces and tabs as `·` and `→`, and a
+/// missing final newline as `\ No newline at end of file`.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    let diff = TextDiff::from_lines(old, new);
+    let mut out = format!("--- snapshot/{path}\n+++ rendered/{path}\n");
+    for group in diff.grouped_ops(3) {
+        let (first, last) = (&group[0], &group[group.len() - 1]);
+        let old_range = first.old_range().start..last.old_range().end;
+        let new_range = first.new_range().start..last.new_range().end;
+        let _ = writeln!(
+            out,
+            "@@ -{},{} +{},{} @@",
+            old_range.start + 1,
+            old_range.len(),
+            new_range.start + 1,
+            new_range.len()
+        );
+        for op in &group {
+            for change in diff.iter_changes(op) {
+                let sign = match change.tag() {
+                    ChangeTag::Delete => '-',
+                    ChangeTag::Insert => '+',
+                    ChangeTag::Equal => ' ',
+                };
+                let _ = writeln!(out, "{sign}{}", visible_line(change.value()));
+                if !change.value().ends_with('\n') {
+                    out.push_str("\\ No newline at end of file\n");
+                }
+            }
+        }
+    }
+    out
+}
+
+fn visible_line(line: &str) -> String {
+    let (body, crlf) = match line.strip_suffix("\r\n") {
+        Some(body) => (body, true),
+        None => (line.strip_suffix('\n').unwrap_or(line), false),
+    };
+    let trimmed = body.trim_end_matches([' ', '\t']);
+    let mut shown = trimmed.replace('\r', "␍");
+    for c in body[trimmed.len()..].chars() {
+        shown.push(if c == '\t' { '→' } else { '·' });
+    }
+    if crlf {
+        shown.push('␍');
+    }
+    shown
+}
+
+/// Makes `dir` hold exactly `rendered`, touching only what differs.
+fn write_tree(dir: &Path, stored: &Tree, rendered: &Tree) -> Result<()> {
+    for path in stored.keys().filter(|p| !rendered.contains_key(*p)) {
+        let target = dir.join(path);
+        fs::remove_file(&target).map_err(|e| Error::io("remove", &target, e))?;
+        remove_empty_parents(dir, &target);
+    }
+    for (path, state) in rendered {
+        if stored.get(path) == Some(state) {
+            continue;
+        }
+        let target = dir.join(path);
+        let file =
+            crate::render::PlannedFile { contents: state.contents.clone(), executable: state.executable };
+        crate::output::replace_file(&target, &file)?;
+    }
+    Ok(())
+}
+
+fn remove_empty_parents(root: &Path, file: &Path) {
+    let mut current: Option<PathBuf> = file.parent().map(Path::to_owned);
+    while let Some(dir) = current {
+        if dir == root || fs::remove_dir(&dir).is_err() {
+            break;
+        }
+        current = dir.parent().map(Path::to_owned);
+    }
+}
+
+impl Difference {
+    /// The path the difference concerns.
+    pub fn path(&self) -> &str {
+        match self {
+            Difference::Content { path, .. }
+            | Difference::Binary { path, .. }
+            | Difference::Mode { path, .. }
+            | Difference::Added { path }
+            | Difference::Removed { path } => path,
+        }
+    }
+
+    /// One word for the kind of change, used in `--update` listings.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Difference::Content { .. } | Difference::Binary { .. } => "changed",
+            Difference::Mode { .. } => "mode",
+            Difference::Added { .. } => "added",
+            Difference::Removed { .. } => "removed",
+        }
+    }
+
+    /// How the difference is shown to people.
+    pub fn describe(&self) -> String {
+        match self {
+            Difference::Content { diff, .. } => diff.clone(),
+            Difference::Binary { path, stored, rendered, first_difference } => format!(
+                "binary file {path} differs: snapshot {stored} bytes, rendered {rendered} bytes, first difference at byte {first_difference}\n"
+            ),
+            Difference::Mode { path, rendered_executable: true } => {
+                format!("mode of {path}: rendered executable, snapshot not\n")
+            }
+            Difference::Mode { path, rendered_executable: false } => {
+                format!("mode of {path}: snapshot executable, rendered not\n")
+            }
+            Difference::Added { path } => format!("extra file {path}: rendered, not in the snapshot\n"),
+            Difference::Removed { path } => {
+                format!("missing file {path}: in the snapshot, no longer rendered\n")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_differences_are_visible() {
+        let diff = unified_diff("f", "a\nb\n", "a\r\nb  \n");
+        assert!(diff.contains("-a\n+a␍\n"), "{diff}");
+        assert!(diff.contains("-b\n+b··\n"), "{diff}");
+        let diff = unified_diff("f", "a\n", "a");
+        assert!(diff.contains("-a\n+a\n\\ No newline at end of file\n"), "{diff}");
+    }
+
+    #[test]
+    fn compare_reports_every_kind() {
+        let file = |c: &[u8], x| FileState { contents: c.to_vec(), executable: x };
+        let stored: Tree = [
+            ("bin".into(), file(b"\0ab", false)),
+            ("gone".into(), file(b"x", false)),
+            ("mode".into(), file(b"m", false)),
+        ]
+        .into();
+        let rendered: Tree = [
+            ("bin".into(), file(b"\0ac", false)),
+            ("mode".into(), file(b"m", true)),
+            ("new".into(), file(b"n", false)),
+        ]
+        .into();
+        let differences = compare(&stored, &rendered);
+        assert_eq!(
+            differences,
+            [
+                Difference::Binary { path: "bin".into(), stored: 3, rendered: 3, first_difference: 2 },
+                Difference::Removed { path: "gone".into() },
+                Difference::Mode { path: "mode".into(), rendered_executable: true },
+                Difference::Added { path: "new".into() },
+            ]
+        );
+    }
+}
+
+/// One combination of choice and bool answers and what became of it.
+#[derive(Debug)]
+pub struct CombinationReport {
+    /// `name=value` pairs, in question order.
+    pub answers: Vec<(String, String)>,
+    /// `None` when it rendered (and the command, if any, succeeded).
+    pub failure: Option<String>,
+}
+
+impl CombinationReport {
+    /// `a=x b=y`, for messages.
+    pub fn label(&self) -> String {
+        self.answers.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Every combination of the template's choice and bool answers, on top of
+/// `base` (defaults and the given answers).
+pub fn combinations(tree: &SourceTree, base: &Given) -> Vec<Vec<(String, String)>> {
+    let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
+    for question in &tree.manifest.questions {
+        if base.get(&question.name).is_some() {
+            continue;
+        }
+        let values: Vec<String> = match question.kind {
+            crate::manifest::Kind::Choice => question.choices.clone(),
+            crate::manifest::Kind::Bool => vec!["yes".into(), "no".into()],
+            _ => continue,
+        };
+        combos = combos
+            .into_iter()
+            .flat_map(|combo| {
+                values.iter().map(move |value| {
+                    let mut next = combo.clone();
+                    next.push((question.name.clone(), value.clone()));
+                    next
+                })
+            })
+            .collect();
+    }
+    combos
+}
+
+/// Renders every combination and, with `exec`, runs `sh -c exec` inside each
+/// rendered project (written to a temporary directory).
+pub fn check_combinations(
+    tree: &Arc<SourceTree>,
+    base: &Given,
+    exec: Option<&str>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Vec<CombinationReport>> {
+    let combos = combinations(tree, base);
+    let total = combos.len();
+    let mut reports = Vec::with_capacity(total);
+    for (index, answers) in combos.into_iter().enumerate() {
+        progress(index, total);
+        let mut given = base.clone();
+        for (key, value) in &answers {
+            given.set_pair(&format!("{key}={value}"))?;
+        }
+        let failure = match crate::render_project(tree, &given, &mut NoPrompter, &|_| {}) {
+            Err(err) => Some(err.to_string()),
+            Ok((plan, _)) => match exec {
+                None => None,
+                Some(command) => run_in_project(&plan, command)?,
+            },
+        };
+        reports.push(CombinationReport { answers, failure });
+    }
+    progress(total, total);
+    Ok(reports)
+}
+
+/// Writes `plan` to a temporary directory and runs `command` there; returns
+/// a failure description, or `None` when the command succeeded.
+fn run_in_project(plan: &Plan, command: &str) -> Result<Option<String>> {
+    let scratch = tempfile::tempdir()
+        .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
+    let project = scratch.path().join(&plan.root);
+    crate::output::write(plan, &project, crate::output::OnExisting::Refuse, &|_| {})?;
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .current_dir(&project)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| Error::io("run `sh -c` in", &project, e))?;
+    if output.status.success() {
+        return Ok(None);
+    }
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    let tail: Vec<&str> = text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
+    let status = match output.status.code() {
+        Some(code) => format!("exit {code}"),
+        None => "killed by a signal".to_owned(),
+    };
+    Ok(Some(format!("`{command}` failed ({status})\n{}", tail.join("\n"))))
+}
