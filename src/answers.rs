@@ -208,6 +208,11 @@ impl Given {
         }
     }
 
+    /// Every given value, in the order given.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &GivenValue)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
     /// The given value for a question, if any.
     pub fn get(&self, name: &str) -> Option<&GivenValue> {
         self.values.get(name)
@@ -289,9 +294,13 @@ enum Proposal {
 /// else the rendered default, offered to `prompter` when the question's
 /// condition holds. Without a prompt, unanswered questions are collected and
 /// reported together.
-pub fn resolve(manifest: &Manifest, given: &Given, prompter: &mut dyn Prompter) -> Result<Answers> {
+pub fn resolve(
+    manifest: &Manifest,
+    given: &Given,
+    prompter: &mut dyn Prompter,
+    env: &minijinja::Environment,
+) -> Result<Answers> {
     given.check_known(manifest)?;
-    let env = render::environment();
     let mut answers = Answers::default();
     let mut missing: Vec<String> = Vec::new();
     for question in &manifest.questions {
@@ -299,7 +308,7 @@ pub fn resolve(manifest: &Manifest, given: &Given, prompter: &mut dyn Prompter) 
             Some(value) => Proposal::Value(question.parse(&value.raw).map_err(|reason| {
                 Error::InvalidAnswer { origin: value.origin.clone(), key: question.name.clone(), reason }
             })?),
-            None => match default_for(question, &answers, &env) {
+            None => match default_for(question, &answers, env) {
                 Ok(p) => p,
                 // A default built from an answer that is still missing.
                 Err(_) if !missing.is_empty() => {
@@ -312,7 +321,7 @@ pub fn resolve(manifest: &Manifest, given: &Given, prompter: &mut dyn Prompter) 
         let active = match &question.when {
             None => true,
             Some(when) => {
-                match render::render_str(&env, &format!("{}.when", question.name), when, &answers.context()) {
+                match render::render_str(env, &format!("{}.when", question.name), when, &answers.context()) {
                     Ok(text) => is_truthy(&text),
                     Err(_) if !missing.is_empty() => false,
                     Err(err) => return Err(err),
@@ -370,6 +379,10 @@ mod tests {
     use super::*;
     use crate::prompt::{NoPrompter, ScriptedPrompter};
     use std::path::Path;
+
+    fn resolve(manifest: &Manifest, given: &Given, prompter: &mut dyn Prompter) -> Result<Answers> {
+        super::resolve(manifest, given, prompter, &render::environment(Default::default()))
+    }
 
     fn manifest() -> Manifest {
         let text = r#"

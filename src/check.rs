@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use similar::{ChangeTag, TextDiff};
 
+use crate::Determinism;
 use crate::answers::Given;
 use crate::error::{Error, Result};
 use crate::prompt::NoPrompter;
@@ -69,6 +70,7 @@ pub fn check(
     snapshots: &Path,
     names: &[String],
     update: bool,
+    determinism: Determinism,
 ) -> Result<Vec<CaseReport>> {
     let available = list_cases(snapshots)?;
     let selected: Vec<String> = if names.is_empty() {
@@ -94,7 +96,7 @@ pub fn check(
     Ok(selected
         .into_iter()
         .map(|name| {
-            let outcome = match check_case(&tree, snapshots, &name, update) {
+            let outcome = match check_case(&tree, snapshots, &name, update, determinism) {
                 Ok(outcome) => outcome,
                 Err(err) => CaseOutcome::Failed(err),
             };
@@ -120,11 +122,18 @@ fn list_cases(snapshots: &Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
-fn check_case(tree: &Arc<SourceTree>, snapshots: &Path, name: &str, update: bool) -> Result<CaseOutcome> {
+fn check_case(
+    tree: &Arc<SourceTree>,
+    snapshots: &Path,
+    name: &str,
+    update: bool,
+    determinism: Determinism,
+) -> Result<CaseOutcome> {
     let mut given = Given::default();
     given.load_file(&snapshots.join(format!("{name}.toml")))?;
-    let (plan, _) = crate::render_project(tree, &given, &mut NoPrompter, &|_| {})?;
-    let rendered = plan_tree(&plan);
+    let location = crate::Location { template: String::new(), output_dir: PathBuf::from(".") };
+    let rendered = crate::render_project(tree, &given, &mut NoPrompter, &|_| {}, determinism, &location)?;
+    let rendered = plan_tree(&rendered.plan);
     let dir = snapshots.join(name);
     let stored = read_tree(&dir)?;
     let differences = compare(&stored, &rendered);
@@ -347,8 +356,7 @@ mod tests {
     #[test]
     fn invisible_differences_are_visible() {
         let diff = unified_diff("f", "a\nb\n", "a\r\nb  \n");
-        assert!(diff.contains("-a\n+a␍\n"), "{diff}");
-        assert!(diff.contains("-b\n+b··\n"), "{diff}");
+        assert!(diff.contains("-a\n-b\n+a␍\n+b··\n"), "{diff}");
         let diff = unified_diff("f", "a\n", "a");
         assert!(diff.contains("-a\n+a\n\\ No newline at end of file\n"), "{diff}");
     }
@@ -430,6 +438,7 @@ pub fn check_combinations(
     tree: &Arc<SourceTree>,
     base: &Given,
     exec: Option<&str>,
+    determinism: Determinism,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Vec<CombinationReport>> {
     let combos = combinations(tree, base);
@@ -441,13 +450,15 @@ pub fn check_combinations(
         for (key, value) in &answers {
             given.set_pair(&format!("{key}={value}"))?;
         }
-        let failure = match crate::render_project(tree, &given, &mut NoPrompter, &|_| {}) {
-            Err(err) => Some(err.to_string()),
-            Ok((plan, _)) => match exec {
-                None => None,
-                Some(command) => run_in_project(&plan, command)?,
-            },
-        };
+        let location = crate::Location { template: String::new(), output_dir: PathBuf::from(".") };
+        let failure =
+            match crate::render_project(tree, &given, &mut NoPrompter, &|_| {}, determinism, &location) {
+                Err(err) => Some(err.to_string()),
+                Ok(rendered) => match exec {
+                    None => None,
+                    Some(command) => run_in_project(&rendered.plan, command)?,
+                },
+            };
         reports.push(CombinationReport { answers, failure });
     }
     progress(total, total);
@@ -460,7 +471,7 @@ fn run_in_project(plan: &Plan, command: &str) -> Result<Option<String>> {
     let scratch = tempfile::tempdir()
         .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
     let project = scratch.path().join(&plan.root);
-    crate::output::write(plan, &project, crate::output::OnExisting::Refuse, &|_| {})?;
+    crate::output::write(plan, &project, crate::output::OnExisting::Refuse, &|_| {}, &|_, _| Ok(()))?;
     let output = std::process::Command::new("sh")
         .arg("-c")
         .arg(command)

@@ -18,7 +18,7 @@ use crate::progress::Progress;
 use crate::prompt::{NoPrompter, Prompter, TerminalPrompter};
 use crate::render::{Event, Phase};
 use crate::source::{SourceTree, TemplateSource};
-use crate::{Given, Outcome, Request, generate, interrupt, vars};
+use crate::{Consent, Determinism, Given, Outcome, Request, generate, interrupt, vars};
 
 /// stamp: generate a project from a template.
 #[derive(Debug, Parser)]
@@ -74,12 +74,24 @@ struct NewArgs {
     /// Print what would be written (create / overwrite / identical / skip) and write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Run a cookiecutter template's hooks: yes, no, or ask (the default at a
+    /// terminal; without one, hooks are skipped with a warning).
+    #[arg(long, value_name = "WHEN")]
+    accept_hooks: Option<HookConsent>,
     /// Print only errors.
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
     /// Print one line per file.
     #[arg(short, long)]
     verbose: bool,
+}
+
+/// `--accept-hooks` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum HookConsent {
+    Yes,
+    No,
+    Ask,
 }
 
 #[derive(Debug, Args)]
@@ -188,9 +200,20 @@ fn new(args: NewArgs) -> Result<()> {
             (true, true) => OnExisting::Keep,
         },
         dry_run: args.dry_run,
+        hooks: Consent::Ask,
+        determinism: determinism_from_env(None)?,
     };
     let stderr_is_terminal = std::io::stderr().is_terminal();
     let interactive = !args.no_input && std::io::stdin().is_terminal() && stderr_is_terminal;
+    let request = Request {
+        hooks: match args.accept_hooks {
+            Some(HookConsent::Yes) => Consent::Yes,
+            Some(HookConsent::No) => Consent::No,
+            Some(HookConsent::Ask) | None if interactive => Consent::Ask,
+            Some(HookConsent::Ask) | None => Consent::No,
+        },
+        ..request
+    };
     let mut prompter: Box<dyn Prompter> =
         if interactive { Box::new(TerminalPrompter::default()) } else { Box::new(NoPrompter) };
     interrupt::install();
@@ -203,10 +226,35 @@ fn new(args: NewArgs) -> Result<()> {
             outcome.actions.iter().map(|(action, path)| format!("{:<9} {path}\n", action.label())).collect();
         print_stdout(&plan)?;
     }
+    if !outcome.skipped_hooks.is_empty() && args.accept_hooks.is_none() {
+        eprintln!(
+            "{} skipped the template's hooks ({}): no terminal to ask; pass --accept-hooks yes to run them",
+            style("warning:").yellow().bold().for_stderr(),
+            outcome.skipped_hooks.join(", ")
+        );
+    }
     if !args.quiet {
         print_summary(&outcome, request.dry_run, args.verbose);
     }
     Ok(())
+}
+
+/// Reproducibility settings from the environment: `SOURCE_DATE_EPOCH`
+/// freezes the clock, `STAMP_SEED` (or else the epoch) seeds the random
+/// helpers. `fallback_epoch` applies when `SOURCE_DATE_EPOCH` is unset.
+fn determinism_from_env(fallback_epoch: Option<i64>) -> Result<Determinism> {
+    let read =
+        |name: &str| -> Result<Option<i64>> {
+            match std::env::var(name) {
+                Ok(text) if !text.trim().is_empty() => text.trim().parse().map(Some).map_err(|_| {
+                    Error::Usage(format!("{name} must be a whole number of seconds, not {text:?}"))
+                }),
+                _ => Ok(None),
+            }
+        };
+    let epoch = read("SOURCE_DATE_EPOCH")?.or(fallback_epoch);
+    let seed = read("STAMP_SEED")?.or(epoch).map(|s| s as u64);
+    Ok(Determinism { epoch, seed })
 }
 
 /// Runs `stamp check`; returns 0 when every case matches (or was updated),
@@ -221,7 +269,8 @@ fn check(args: CheckArgs) -> Result<u8> {
         Some(dir) => dir.join("snapshots"),
         None => PathBuf::from("snapshots"),
     });
-    let reports = check::check(tree, &snapshots, &args.cases, args.update)?;
+    // Snapshots must hold on any machine and any day: time and randomness are frozen.
+    let reports = check::check(tree, &snapshots, &args.cases, args.update, determinism_from_env(Some(0))?)?;
     let (mut passed, mut failed, mut updated) = (0, 0, 0);
     let mut code = 0;
     for report in reports {
@@ -275,10 +324,12 @@ fn check_combinations(tree: &Arc<SourceTree>, args: &CheckArgs) -> Result<u8> {
         base.load_file(path)?;
     }
     let progress = Progress::new(std::io::stderr().is_terminal());
-    let reports = check::check_combinations(tree, &base, args.exec.as_deref(), &|done, total| {
-        progress.event(Event::Started { phase: Phase::Rendering, total });
-        progress.set_position(done);
-    })?;
+    let determinism = determinism_from_env(Some(0))?;
+    let reports =
+        check::check_combinations(tree, &base, args.exec.as_deref(), determinism, &|done, total| {
+            progress.event(Event::Started { phase: Phase::Rendering, total });
+            progress.set_position(done);
+        })?;
     progress.clear();
     let failures = reports.iter().filter(|r| r.failure.is_some()).count();
     let mut out = String::new();

@@ -53,6 +53,10 @@ pub enum Error {
         source: Box<minijinja::Error>,
     },
 
+    /// A cookiecutter hook failed; the run is abandoned.
+    #[error("hook {name} failed: {message}; nothing was written")]
+    Hook { name: String, message: String },
+
     /// The project directory exists and neither `--force` nor a dry run was asked for.
     #[error("{} already exists; pass --force to replace the template's files in it", path.display())]
     DestinationExists { path: PathBuf },
@@ -84,7 +88,10 @@ impl Error {
             | Error::UnknownAnswer { .. }
             | Error::InvalidAnswer { .. }
             | Error::MissingAnswers { .. } => 2,
-            Error::Manifest { .. } | Error::TemplateLayout { .. } | Error::Render { .. } => 3,
+            Error::Manifest { .. }
+            | Error::TemplateLayout { .. }
+            | Error::Render { .. }
+            | Error::Hook { .. } => 3,
             Error::DestinationExists { .. } => 4,
             Error::Io { .. } | Error::Prompt(_) => 5,
             Error::Interrupted => 130,

@@ -174,3 +174,158 @@ mod tests {
         assert_eq!(jsonify(value).unwrap(), "{\n    \"a\": 1,\n    \"z\": \"\\u00e9\"\n}");
     }
 }
+
+/// What makes rendering repeatable: a frozen clock and a seed for the
+/// random helpers. Both unset means the real clock and fresh randomness.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Determinism {
+    /// Seconds since the Unix epoch that `now` reports (SOURCE_DATE_EPOCH).
+    pub epoch: Option<i64>,
+    /// Seed of `uuid4()` and `random_ascii_string()`.
+    pub seed: Option<u64>,
+}
+
+/// Registers cookiecutter's global helpers: `uuid4()`, `random_ascii_string()`
+/// and the function `{% now %}` tags are rewritten into.
+pub fn add_helpers(env: &mut minijinja::Environment, determinism: Determinism) {
+    let rng = std::sync::Arc::new(std::sync::Mutex::new(match determinism.seed {
+        Some(seed) => fastrand::Rng::with_seed(seed),
+        None => fastrand::Rng::new(),
+    }));
+    let uuid_rng = std::sync::Arc::clone(&rng);
+    env.add_function("uuid4", move || {
+        let mut bytes = [0u8; 16];
+        uuid_rng.lock().unwrap_or_else(|p| p.into_inner()).fill(&mut bytes);
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    });
+    env.add_function("random_ascii_string", move |length: usize, punctuation: Option<bool>| {
+        const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+        let corpus: Vec<char> = if punctuation.unwrap_or(false) {
+            LETTERS.chars().chain(PUNCTUATION.chars()).collect()
+        } else {
+            LETTERS.chars().collect()
+        };
+        let mut rng = rng.lock().unwrap_or_else(|p| p.into_inner());
+        (0..length).map(|_| corpus[rng.usize(..corpus.len())]).collect::<String>()
+    });
+    env.add_function(
+        NOW_FUNCTION,
+        move |timezone: &str, operator: &str, offset: &str, format: Option<&str>| {
+            now(determinism.epoch, timezone, operator, offset, format.unwrap_or("%Y-%m-%d"))
+        },
+    );
+}
+
+/// The function `{% now %}` tags become (not meant to be called by templates).
+const NOW_FUNCTION: &str = "__stamp_now";
+
+fn now(
+    epoch: Option<i64>,
+    timezone: &str,
+    operator: &str,
+    offset: &str,
+    format: &str,
+) -> Result<String, Error> {
+    use chrono::{DateTime, Duration, FixedOffset, Local, Utc};
+    let invalid = |detail: String| Error::new(minijinja::ErrorKind::InvalidOperation, detail);
+    let utc: DateTime<Utc> = match epoch {
+        Some(seconds) => DateTime::from_timestamp(seconds, 0)
+            .ok_or_else(|| invalid("SOURCE_DATE_EPOCH is out of range".into()))?,
+        None => Utc::now(),
+    };
+    let mut moment: DateTime<FixedOffset> = match timezone.to_ascii_lowercase().as_str() {
+        "utc" => utc.fixed_offset(),
+        // A frozen clock reads the same everywhere: local time is UTC then.
+        "local" if epoch.is_some() => utc.fixed_offset(),
+        "local" => utc.with_timezone(&Local).fixed_offset(),
+        other => {
+            return Err(invalid(format!(
+                "timezone {other:?} is not supported by `now` (use 'utc' or 'local')"
+            )));
+        }
+    };
+    if !offset.is_empty() {
+        for part in offset.split(',') {
+            let (unit, amount) = part
+                .split_once('=')
+                .ok_or_else(|| invalid(format!("bad offset {part:?} in `now` (expected unit=amount)")))?;
+            let amount: f64 =
+                amount.trim().parse().map_err(|_| invalid(format!("bad offset amount in {part:?}")))?;
+            let amount = if operator == "-" { -amount } else { amount };
+            let seconds_per_unit = match unit.trim() {
+                "weeks" => 604_800.0,
+                "days" => 86_400.0,
+                "hours" => 3_600.0,
+                "minutes" => 60.0,
+                "seconds" => 1.0,
+                other => return Err(invalid(format!("offset unit {other:?} is not supported by `now`"))),
+            };
+            moment += Duration::milliseconds((amount * seconds_per_unit * 1000.0).round() as i64);
+        }
+    }
+    let mut out = String::new();
+    std::fmt::Write::write_fmt(&mut out, format_args!("{}", moment.format(format)))
+        .map_err(|_| invalid(format!("bad date format {format:?}")))?;
+    Ok(out)
+}
+
+/// Rewrites jinja2_time's `{% now 'utc' [+|- 'days=1'] [, '%Y'] %}` tags,
+/// which minijinja cannot parse, into calls of an equivalent function.
+/// Text without `now` tags is returned unchanged (and unallocated).
+pub fn rewrite_now_tags(source: &str) -> std::borrow::Cow<'_, str> {
+    static TAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"\{%(-?)\s*now\s+('[^']*'|"[^"]*")\s*(?:([+-])\s*('[^']*'|"[^"]*"))?\s*(?:,\s*(.*?))?\s*(-?)%\}"#,
+        )
+        .expect("static regex")
+    });
+    if !source.contains("now") {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    TAG.replace_all(source, |caps: &regex::Captures| {
+        let operator = caps.get(3).map_or("", |m| m.as_str());
+        let offset = caps.get(4).map_or("''", |m| m.as_str());
+        let format = caps.get(5).map_or("none", |m| m.as_str());
+        format!(
+            "{{{{{} {NOW_FUNCTION}({}, '{operator}', {offset}, {format}) {}}}}}",
+            &caps[1], &caps[2], &caps[6]
+        )
+    })
+}
+
+#[cfg(test)]
+mod helper_tests {
+    use super::*;
+
+    fn env(determinism: Determinism) -> minijinja::Environment<'static> {
+        let mut env = minijinja::Environment::new();
+        add_helpers(&mut env, determinism);
+        env
+    }
+
+    #[test]
+    fn now_tags_are_rewritten_and_frozen() {
+        let frozen = env(Determinism { epoch: Some(86_400 * 365), seed: None });
+        let render = |src: &str| frozen.render_str(&rewrite_now_tags(src), ()).unwrap();
+        assert_eq!(render("{% now 'utc' %}"), "1971-01-01");
+        assert_eq!(render("{% now 'local', '%Y' %}!"), "1971!");
+        assert_eq!(render("{% now 'utc' - 'days=1', '%d %b' %}"), "31 Dec");
+        assert_eq!(render("{%- now \"utc\" + 'hours=36' -%}"), "1971-01-02");
+        assert_eq!(rewrite_now_tags("nothing to see"), "nothing to see");
+    }
+
+    #[test]
+    fn a_seed_makes_random_helpers_repeatable() {
+        let seeded = Determinism { epoch: None, seed: Some(7) };
+        let source = "{{ uuid4() }} {{ random_ascii_string(12) }} {{ random_ascii_string(5, true) }}";
+        let first = env(seeded).render_str(source, ()).unwrap();
+        assert_eq!(first, env(seeded).render_str(source, ()).unwrap());
+        let uuid = first.split(' ').next().unwrap();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(&uuid[14..15], "4");
+    }
+}

@@ -2,17 +2,20 @@
 //!
 //! The pipeline, one module per stage:
 //! [`source`] reads a template (built in or a directory) →
-//! [`manifest`] types its questions →
+//! [`manifest`] types its questions (or [`cookiecutter`] reads `cookiecutter.json`) →
 //! [`answers`] resolves values from files, flags and a [`prompt::Prompter`] →
 //! [`render`] renders every file in memory into a [`render::Plan`] →
-//! [`output`] writes the plan atomically beside the destination.
-//! The command line in [`cli`] is a thin layer over [`generate`].
+//! [`output`] writes the plan atomically beside the destination, running
+//! cookiecutter [`hooks`] on the way when allowed.
+//! The command line in [`cli`] is a thin layer over [`generate`] and [`check`].
 
 pub mod answers;
 pub mod check;
 pub mod cli;
+pub mod cookiecutter;
 pub mod error;
 pub mod filters;
+pub mod hooks;
 pub mod interrupt;
 pub mod manifest;
 pub mod output;
@@ -26,13 +29,22 @@ mod progress;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use minijinja::{Environment, Value};
+
 pub use answers::Given;
 pub use error::{Error, Result};
+pub use filters::Determinism;
+pub use hooks::Consent;
 pub use output::{Action, OnExisting};
 pub use render::Reporter;
 pub use source::TemplateSource;
 
-/// The file a generated project records its answers in.
+use crate::hooks::Stage;
+use crate::manifest::{Kind, Question};
+use crate::source::SourceTree;
+
+/// The file a generated project records its answers in (stamp templates only:
+/// cookiecutter templates get exactly the files cookiecutter would write).
 pub const ANSWERS_FILE: &str = ".stamp-answers.toml";
 
 /// Everything [`generate`] needs to know, resolved from the command line.
@@ -43,8 +55,11 @@ pub struct Request {
     pub output_dir: PathBuf,
     pub given: Given,
     pub on_existing: OnExisting,
-    /// Compute the plan but write nothing.
+    /// Compute the plan but write nothing (and run no hooks).
     pub dry_run: bool,
+    /// Whether a cookiecutter template's hooks may run.
+    pub hooks: Consent,
+    pub determinism: Determinism,
 }
 
 /// What a run did (or, for a dry run, would do).
@@ -57,32 +72,77 @@ pub struct Outcome {
     pub actions: Vec<(Action, String)>,
     /// The template's next steps, rendered with the answers.
     pub next_steps: Option<String>,
+    /// Hooks the template has that did not run, because consent was withheld.
+    pub skipped_hooks: Vec<String>,
+}
+
+/// A project rendered in memory, with what rendered it.
+pub struct Rendered {
+    pub plan: render::Plan,
+    /// The render context (`cookiecutter`, and `_cookiecutter` for cookiecutter templates).
+    pub context: Value,
+    pub env: Environment<'static>,
+}
+
+/// Where cookiecutter's `_template`, `_output_dir` and `_repo_dir` come from.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The template as the user named it.
+    pub template: String,
+    pub output_dir: PathBuf,
 }
 
 /// Generates a project: asks what is missing, renders it in memory, then
 /// writes it (unless `request.dry_run`). Nothing is written unless the whole
-/// project rendered.
+/// project rendered and every hook succeeded.
 pub fn generate(request: &Request, prompter: &mut dyn prompt::Prompter, report: Reporter) -> Result<Outcome> {
-    let tree = Arc::new(source::SourceTree::load(&request.template)?);
-    let manifest = &tree.manifest;
-    let (plan, answers) = render_project(&tree, &request.given, prompter, report)?;
+    let mut tree = Arc::new(SourceTree::load(&request.template)?);
+    let run_hooks = !tree.hooks.is_empty() && !request.dry_run && consent(&tree, request.hooks, prompter)?;
+    let skipped_hooks = if run_hooks || request.dry_run {
+        Vec::new()
+    } else {
+        tree.hooks.iter().map(|h| h.file_name.clone()).collect()
+    };
+
+    // pre_prompt may rewrite the template, so it runs on a copy, as in cookiecutter.
+    let _template_copy = if run_hooks && tree.hooks.iter().any(|h| h.stage == Stage::PrePrompt) {
+        let (copy, reloaded) = run_pre_prompt(&tree, request.determinism)?;
+        tree = Arc::new(reloaded);
+        Some(copy)
+    } else {
+        None
+    };
+    let location = Location {
+        template: match &request.template {
+            TemplateSource::Builtin => String::new(),
+            TemplateSource::Directory(dir) => dir.display().to_string(),
+        },
+        output_dir: request.output_dir.clone(),
+    };
+    let rendered = render_project(&tree, &request.given, prompter, report, request.determinism, &location)?;
+    let plan = &rendered.plan;
     let destination = if request.output_dir == Path::new(".") {
         PathBuf::from(&plan.root)
     } else {
         request.output_dir.join(&plan.root)
     };
     let actions = if request.dry_run {
-        output::preview(&plan, &destination, request.on_existing)?
+        output::preview(plan, &destination, request.on_existing)?
     } else {
-        output::write(&plan, &destination, request.on_existing, report)?
+        let run_stage = |stage: Stage, dir: &Path| {
+            if run_hooks {
+                hooks::run_stage(&tree.hooks, stage, &rendered.env, &rendered.context, dir)
+            } else {
+                Ok(())
+            }
+        };
+        output::write(plan, &destination, request.on_existing, report, &run_stage)?
     };
+    let manifest = &tree.manifest;
     let next_steps = match &manifest.info.next_steps {
-        Some(template) => Some(render::render_str(
-            &render::environment(),
-            "stamp.toml: next_steps",
-            template,
-            &answers.context(),
-        )?),
+        Some(template) => {
+            Some(render::render_str(&rendered.env, "stamp.toml: next_steps", template, &rendered.context)?)
+        }
         None => None,
     };
     Ok(Outcome {
@@ -91,19 +151,84 @@ pub fn generate(request: &Request, prompter: &mut dyn prompt::Prompter, report: 
         destination,
         actions,
         next_steps,
+        skipped_hooks,
     })
 }
 
-/// Resolves the answers and renders the whole project in memory, including
-/// its `.stamp-answers.toml`: everything a run does before touching the disk.
+/// Resolves the answers and renders the whole project in memory (for stamp
+/// templates including its `.stamp-answers.toml`): everything a run does
+/// before touching the disk.
 pub fn render_project(
-    tree: &Arc<source::SourceTree>,
+    tree: &Arc<SourceTree>,
     given: &Given,
     prompter: &mut dyn prompt::Prompter,
     report: Reporter,
-) -> Result<(render::Plan, answers::Answers)> {
-    let answers = answers::resolve(&tree.manifest, given, prompter)?;
-    let mut plan = render::plan(Arc::clone(tree), &answers, report)?;
-    plan.add_file(ANSWERS_FILE, answers.to_answers_file(&tree.manifest).into_bytes());
-    Ok((plan, answers))
+    determinism: Determinism,
+    location: &Location,
+) -> Result<Rendered> {
+    let env = render::environment_for(tree, determinism);
+    match &tree.cookiecutter {
+        Some(definition) => {
+            let output_dir = std::path::absolute(&location.output_dir)
+                .map_err(|e| Error::io("resolve", &location.output_dir, e))?;
+            let origin = cookiecutter::Origin {
+                template: location.template.clone(),
+                output_dir: output_dir.display().to_string(),
+                repo_dir: tree.dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default(),
+            };
+            let context = definition.resolve(given, prompter, &env, &origin)?;
+            let plan = render::plan(tree, &env, &context, report)?;
+            Ok(Rendered { plan, context, env })
+        }
+        None => {
+            let answers = answers::resolve(&tree.manifest, given, prompter, &env)?;
+            let context = answers.context();
+            let mut plan = render::plan(tree, &env, &context, report)?;
+            plan.add_file(ANSWERS_FILE, answers.to_answers_file(&tree.manifest).into_bytes());
+            Ok(Rendered { plan, context, env })
+        }
+    }
+}
+
+/// Whether the template's hooks may run; `Ask` goes through the prompter,
+/// which without a terminal keeps the safe default (no).
+fn consent(tree: &SourceTree, consent: Consent, prompter: &mut dyn prompt::Prompter) -> Result<bool> {
+    Ok(match consent {
+        Consent::Yes => true,
+        Consent::No => false,
+        Consent::Ask => {
+            let names: Vec<&str> = tree.hooks.iter().map(|h| h.file_name.as_str()).collect();
+            let question = Question {
+                name: "accept_hooks".into(),
+                prompt: format!("Run the template's hooks ({})?", names.join(", ")),
+                help: Some("Hooks are scripts from the template that run on this machine.".into()),
+                kind: Kind::Bool,
+                default: None,
+                choices: Vec::new(),
+                validation: None,
+                when: None,
+            };
+            matches!(
+                prompter.ask(&question, Some(&answers::Answer::Bool(false)))?,
+                Some(answers::Answer::Bool(true))
+            )
+        }
+    })
+}
+
+/// Copies the template to a temporary directory, runs its `pre_prompt` hooks
+/// there and reads the template again from the copy.
+fn run_pre_prompt(tree: &SourceTree, determinism: Determinism) -> Result<(tempfile::TempDir, SourceTree)> {
+    let dir = tree.dir.as_ref().expect("only directory templates have hooks");
+    let scratch = tempfile::Builder::new()
+        .prefix("stamp-template-")
+        .tempdir()
+        .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
+    let name = dir.canonicalize().ok().and_then(|d| d.file_name().map(ToOwned::to_owned)).unwrap_or_default();
+    let copy = scratch.path().join(name);
+    output::copy_tree(dir, &copy)?;
+    let env = render::environment(determinism);
+    hooks::run_stage(&tree.hooks, Stage::PrePrompt, &env, &Value::UNDEFINED, &copy)?;
+    let reloaded = SourceTree::load(&TemplateSource::Directory(copy))?;
+    Ok((scratch, reloaded))
 }

@@ -394,7 +394,7 @@ fn check_template_refs(
     earlier: &HashSet<String>,
     problems: &mut Problems,
 ) {
-    let env = crate::render::environment();
+    let env = crate::render::environment(crate::filters::Determinism::default());
     if let Err(err) = env.template_from_str(source) {
         problems.add(
             span,

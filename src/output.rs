@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::hooks::Stage;
 use crate::interrupt;
 use crate::render::{Event, Phase, Plan, PlannedFile, Reporter};
 use crate::source::is_executable;
@@ -83,12 +84,18 @@ fn action_for(target: &Path, file: &PlannedFile, on_existing: OnExisting) -> Res
     Ok(if same { Action::Identical } else { Action::Overwrite })
 }
 
+/// Runs a template's hooks of one stage in a directory (the staged project).
+pub type StageRunner<'a> = &'a dyn Fn(Stage, &Path) -> Result<()>;
+
 /// Writes `plan` to `destination` and returns what was done to each file.
+/// `run_stage` runs cookiecutter hooks in the staged project: `pre_gen_project`
+/// before the files are written, `post_gen_project` after.
 pub fn write(
     plan: &Plan,
     destination: &Path,
     on_existing: OnExisting,
     report: Reporter,
+    run_stage: StageRunner,
 ) -> Result<Vec<(Action, String)>> {
     let actions = preview(plan, destination, on_existing)?;
     let parent = match destination.parent() {
@@ -102,9 +109,9 @@ pub fn write(
         .map_err(|e| Error::io("create a staging directory in", &parent, e))?;
     interrupt::set_staging(Some(staging.path()));
     let result = if destination.exists() {
-        write_into_existing(plan, destination, &actions, staging.path(), report)
+        write_into_existing(plan, destination, &actions, staging.path(), report, run_stage)
     } else {
-        write_fresh(plan, destination, staging.path(), report)
+        write_fresh(plan, destination, staging.path(), report, run_stage)
     };
     interrupt::set_staging(None);
     drop(staging);
@@ -112,9 +119,16 @@ pub fn write(
 }
 
 /// A new project: build the whole tree in staging, then one rename.
-fn write_fresh(plan: &Plan, destination: &Path, staging: &Path, report: Reporter) -> Result<()> {
+fn write_fresh(
+    plan: &Plan,
+    destination: &Path,
+    staging: &Path,
+    report: Reporter,
+    run_stage: StageRunner,
+) -> Result<()> {
     let root = staging.join("project");
     fs::create_dir(&root).map_err(|e| Error::io("create directory", &root, e))?;
+    run_stage(Stage::PreGenProject, &root)?;
     report(Event::Started { phase: Phase::Writing, total: plan.entries.len() });
     for entry in &plan.entries {
         report(Event::Step { path: &entry.path });
@@ -122,10 +136,11 @@ fn write_fresh(plan: &Plan, destination: &Path, staging: &Path, report: Reporter
         let target = root.join(&entry.path);
         match &entry.file {
             None => fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?,
-            Some(file) => write_file(&target, file)?,
+            Some(file) => replace_file(&target, file)?,
         }
     }
     report(Event::Finished);
+    run_stage(Stage::PostGenProject, &root)?;
     let _critical = interrupt::critical();
     fs::rename(&root, destination).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::DirectoryNotEmpty => {
@@ -135,47 +150,70 @@ fn write_fresh(plan: &Plan, destination: &Path, staging: &Path, report: Reporter
     })
 }
 
-/// `--force`: stage the files to write, then swap them in one by one,
-/// keeping the originals aside so that any failure can put them back.
+/// `--force`: stage the files to write (and run the hooks there), then swap
+/// them in one by one, keeping the originals aside so that any failure can
+/// put them back.
 fn write_into_existing(
     plan: &Plan,
     destination: &Path,
     actions: &[(Action, String)],
     staging: &Path,
     report: Reporter,
+    run_stage: StageRunner,
 ) -> Result<()> {
     let new_root = staging.join("new");
     let backup_root = staging.join("old");
-    let to_write: Vec<&(Action, String)> =
-        actions.iter().filter(|(a, _)| matches!(a, Action::Create | Action::Overwrite)).collect();
+    fs::create_dir(&new_root).map_err(|e| Error::io("create directory", &new_root, e))?;
+    run_stage(Stage::PreGenProject, &new_root)?;
+    let to_write: Vec<&String> = actions
+        .iter()
+        .filter(|(a, _)| matches!(a, Action::Create | Action::Overwrite))
+        .map(|(_, p)| p)
+        .collect();
     report(Event::Started { phase: Phase::Writing, total: to_write.len() });
-    for (_, path) in &to_write {
-        report(Event::Step { path });
-        let _critical = interrupt::critical();
-        let file =
-            plan.entries.iter().find(|e| &e.path == path).and_then(|e| e.file.as_ref()).expect("planned");
-        write_file(&new_root.join(path), file)?;
+    for entry in &plan.entries {
+        let target = new_root.join(&entry.path);
+        match &entry.file {
+            None => fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?,
+            Some(file) if to_write.contains(&&entry.path) => {
+                report(Event::Step { path: &entry.path });
+                let _critical = interrupt::critical();
+                replace_file(&target, file)?;
+            }
+            Some(_) => {}
+        }
     }
     report(Event::Finished);
+    run_stage(Stage::PostGenProject, &new_root)?;
+
+    // Whatever the staged tree now holds (hooks may have added files) goes in.
+    let mut staged_dirs = Vec::new();
+    let mut staged_files = Vec::new();
+    for entry in walkdir::WalkDir::new(&new_root).min_depth(1).sort_by_file_name() {
+        let entry =
+            entry.map_err(|e| Error::io("read", e.path().unwrap_or(&new_root).to_owned(), e.into()))?;
+        let relative = entry.path().strip_prefix(&new_root).expect("below the staged root").to_owned();
+        if entry.file_type().is_dir() { staged_dirs.push(relative) } else { staged_files.push(relative) }
+    }
 
     let _critical = interrupt::critical();
     let mut journal = Journal::default();
     let result = (|| {
-        for entry in plan.entries.iter().filter(|e| e.file.is_none()) {
-            journal.create_dirs(&destination.join(&entry.path))?;
+        for dir in &staged_dirs {
+            journal.create_dirs(&destination.join(dir))?;
         }
-        for (action, path) in &to_write {
-            let target = destination.join(path);
+        for relative in &staged_files {
+            let target = destination.join(relative);
             if let Some(parent) = target.parent() {
                 journal.create_dirs(parent)?;
             }
-            if *action == Action::Overwrite {
-                let backup = backup_root.join(path);
+            if fs::symlink_metadata(&target).is_ok() {
+                let backup = backup_root.join(relative);
                 create_parent(&backup)?;
                 fs::rename(&target, &backup).map_err(|e| Error::io("move aside", &target, e))?;
                 journal.moved_aside.push((target.clone(), backup));
             }
-            fs::rename(new_root.join(path), &target).map_err(|e| Error::io("write", &target, e))?;
+            fs::rename(new_root.join(relative), &target).map_err(|e| Error::io("write", &target, e))?;
             journal.placed.push(target);
         }
         Ok(())
@@ -184,6 +222,20 @@ fn write_into_existing(
         journal.roll_back();
     }
     result
+}
+
+/// Copies a directory tree (files, directories and executable bits).
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.map_err(|e| Error::io("read", e.path().unwrap_or(from).to_owned(), e.into()))?;
+        let target = to.join(entry.path().strip_prefix(from).expect("below the source"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?;
+        } else {
+            fs::copy(entry.path(), &target).map_err(|e| Error::io("copy to", &target, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// What the commit of a `--force` run changed, to undo it on failure.
@@ -234,22 +286,18 @@ fn create_parent(path: &Path) -> Result<()> {
     }
 }
 
-fn write_file(target: &Path, file: &PlannedFile) -> Result<()> {
+/// Writes one file (bytes and mode), creating its parents and replacing any
+/// file already there; for trees stamp owns outright (staging, snapshots).
+pub fn replace_file(target: &Path, file: &PlannedFile) -> Result<()> {
     create_parent(target)?;
+    if fs::symlink_metadata(target).is_ok() {
+        fs::remove_file(target).map_err(|e| Error::io("replace", target, e))?;
+    }
     fs::write(target, &file.contents).map_err(|e| Error::io("write", target, e))?;
     if file.executable {
         make_executable(target)?;
     }
     Ok(())
-}
-
-/// Replaces one file in place (bytes and mode), creating its parents; for
-/// trees stamp owns outright, such as snapshots.
-pub fn replace_file(target: &Path, file: &PlannedFile) -> Result<()> {
-    if target.exists() {
-        fs::remove_file(target).map_err(|e| Error::io("replace", target, e))?;
-    }
-    write_file(target, file)
 }
 
 #[cfg(unix)]

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
-use crate::answers::Answers;
+use crate::cookiecutter::Syntax;
 use crate::error::{Error, Result};
-use crate::filters;
+use crate::filters::{self, Determinism};
 use crate::source::SourceTree;
 
 /// Progress reported while rendering and writing.
@@ -78,21 +78,55 @@ impl Plan {
 }
 
 /// An environment configured the way cookiecutter configures Jinja2.
-pub fn environment() -> Environment<'static> {
+pub fn environment(determinism: Determinism) -> Environment<'static> {
+    environment_with(determinism, &Syntax::default())
+}
+
+/// [`environment`] with a template's own syntax (`_jinja2_env_vars`).
+fn environment_with(determinism: Determinism, syntax: &Syntax) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .keep_trailing_newline(true)
-        .build()
-        .expect("default delimiters are valid");
-    env.set_syntax(syntax);
+    let [block_start, block_end, variable_start, variable_end, comment_start, comment_end] =
+        syntax.delimiters.clone();
+    let mut builder = minijinja::syntax::SyntaxConfig::builder();
+    builder
+        .block_delimiters(block_start, block_end)
+        .variable_delimiters(variable_start, variable_end)
+        .comment_delimiters(comment_start, comment_end)
+        .keep_trailing_newline(syntax.keep_trailing_newline)
+        .trim_blocks(syntax.trim_blocks)
+        .lstrip_blocks(syntax.lstrip_blocks);
+    if let Some(prefix) = &syntax.line_statement_prefix {
+        builder.line_statement_prefix(prefix.clone());
+    }
+    if let Some(prefix) = &syntax.line_comment_prefix {
+        builder.line_comment_prefix(prefix.clone());
+    }
+    env.set_syntax(builder.build().expect("delimiters were checked when the template was read"));
     // minijinja's `json` feature would escape `.json`/`.yaml` output; cookiecutter never escapes.
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env.set_formatter(filters::python_formatter);
     env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
     env.add_filter("slugify", |text: &str| filters::slugify(text));
     env.add_filter("jsonify", filters::jsonify);
+    filters::add_helpers(&mut env, determinism);
     env.set_debug(true);
+    env
+}
+
+/// The environment for rendering `tree`: its syntax, plus a loader that
+/// resolves `include` and `extends` like cookiecutter's (the project
+/// directory first, then a sibling `templates/`).
+pub fn environment_for(tree: &Arc<SourceTree>, determinism: Determinism) -> Environment<'static> {
+    let syntax = tree.cookiecutter.as_ref().map(|d| d.syntax.clone()).unwrap_or_default();
+    let mut env = environment_with(determinism, &syntax);
+    let loader_tree = Arc::clone(tree);
+    env.set_loader(move |name| {
+        let found = loader_tree
+            .text(&format!("{}/{name}", loader_tree.top))
+            .or_else(|| loader_tree.text(&format!("templates/{name}")));
+        Ok(found.map(|text| filters::rewrite_now_tags(text).into_owned()))
+    });
     env
 }
 
@@ -108,40 +142,121 @@ pub fn render_str(env: &Environment, name: &str, source: &str, context: &Value) 
     env.render_named_str(name, source, context).map_err(|err| Error::render(name, Some(source), err))
 }
 
-/// Renders every entry of `tree` with `answers`.
-pub fn plan(tree: Arc<SourceTree>, answers: &Answers, report: Reporter) -> Result<Plan> {
-    let mut env = environment();
-    let loader_tree = Arc::clone(&tree);
-    env.set_loader(move |name| {
-        // cookiecutter's loader roots: the project directory, then a sibling `templates/`.
-        let found = loader_tree
-            .text(&format!("{}/{name}", loader_tree.top))
-            .or_else(|| loader_tree.text(&format!("templates/{name}")));
-        Ok(found.map(str::to_owned))
-    });
-    let context = answers.context();
-    let verbatim = glob_set(&tree.manifest.info.copy_without_render)?;
+/// Which files are copied without rendering: stamp's globs, or
+/// cookiecutter's fnmatch patterns, both on the path below the project directory.
+enum Verbatim {
+    Globs(GlobSet),
+    Fnmatch(Vec<regex::Regex>),
+}
 
-    let root = render_component(&env, &tree.top, &tree.top, &context)?;
+impl Verbatim {
+    fn for_tree(tree: &SourceTree) -> Result<Verbatim> {
+        let invalid = |err: String| Error::Manifest { problems: vec![format!("copy_without_render: {err}")] };
+        Ok(match &tree.cookiecutter {
+            Some(definition) => Verbatim::Fnmatch(
+                definition
+                    .copy_without_render
+                    .iter()
+                    .map(|p| regex::Regex::new(&fnmatch_regex(p)).map_err(|e| invalid(e.to_string())))
+                    .collect::<Result<_>>()?,
+            ),
+            None => {
+                let mut builder = GlobSetBuilder::new();
+                for pattern in &tree.manifest.info.copy_without_render {
+                    builder.add(Glob::new(pattern).map_err(|e| invalid(e.to_string()))?);
+                }
+                Verbatim::Globs(builder.build().map_err(|e| invalid(e.to_string()))?)
+            }
+        })
+    }
+
+    fn is_match(&self, path: &str) -> bool {
+        match self {
+            Verbatim::Globs(set) => set.is_match(path),
+            Verbatim::Fnmatch(patterns) => patterns.iter().any(|p| p.is_match(path)),
+        }
+    }
+}
+
+/// Python's `fnmatch.translate`: `*` and `?` cross `/`, `[...]` is a class.
+fn fnmatch_regex(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::from("(?s)^");
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' => out.push_str(".*"),
+            '?' => out.push('.'),
+            '[' => match chars[i + 1..].iter().position(|&c| c == ']').map(|p| p + i + 1) {
+                // A `]` right after `[` or `[!` belongs to the class.
+                Some(mut close) => {
+                    let start = i + 1 + usize::from(chars.get(i + 1) == Some(&'!'));
+                    if close == start {
+                        match chars[close + 1..].iter().position(|&c| c == ']') {
+                            Some(p) => close = close + 1 + p,
+                            None => {
+                                out.push_str("\\[");
+                                i += 1;
+                                continue;
+                            }
+                        }
+                    }
+                    let body: String = chars[start..close].iter().collect();
+                    let negate = if start > i + 1 { "^" } else { "" };
+                    out.push_str(&format!("[{negate}{}]", body.replace('\\', "\\\\").replace('[', "\\[")));
+                    i = close;
+                }
+                None => out.push_str("\\["),
+            },
+            c => out.push_str(&regex::escape(&c.to_string())),
+        }
+        i += 1;
+    }
+    out.push('$');
+    out
+}
+
+/// Renders every entry of `tree` with `context` into a [`Plan`].
+pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Reporter) -> Result<Plan> {
+    let verbatim = Verbatim::for_tree(tree)?;
+    let cookiecutter = tree.cookiecutter.as_ref();
+    let new_lines = cookiecutter.and_then(|d| d.new_lines.as_deref());
+    let root = render_component(env, &tree.top, &tree.top, context)?;
     if root.is_empty() {
         return Err(Error::TemplateLayout {
             path: tree.top.clone().into(),
             message: "the project directory's name renders empty".into(),
         });
     }
-    let mut names = PathNames::new(&tree.top);
+    let mut names = PathNames::new(&tree.top, cookiecutter.is_some());
     let mut entries = Vec::with_capacity(tree.entries.len());
     report(Event::Started { phase: Phase::Rendering, total: tree.entries.len() });
     for entry in &tree.entries {
         report(Event::Step { path: &entry.path });
-        let Some(path) = names.render(&env, &entry.path, &context)? else { continue };
+        let below_top = &entry.path[tree.top.len() + 1..];
+        let copied = names.verbatim_path(below_top);
+        let path = match &copied {
+            Some(path) => path.clone(),
+            None => match names.render(env, &entry.path, context)? {
+                Some(path) => path,
+                None => continue,
+            },
+        };
         let file = match &entry.file {
+            // A directory matching copy_without_render is copied whole, names and all.
+            None if copied.is_none() && verbatim.is_match(below_top) => {
+                names.copy_verbatim(below_top, &path);
+                None
+            }
             None => None,
             Some(file) => {
-                let contents = if verbatim.is_match(&entry.path) || is_binary(&file.contents) {
+                let contents = if copied.is_some()
+                    || verbatim.is_match(below_top)
+                    || is_binary(below_top, &file.contents)
+                {
                     file.contents.clone()
                 } else {
-                    render_file(&env, &entry.path, &file.contents, &context)?
+                    render_file(env, &entry.path, &file.contents, context, new_lines)?
                 };
                 Some(PlannedFile { contents, executable: file.executable })
             }
@@ -158,11 +273,27 @@ pub fn plan(tree: Arc<SourceTree>, answers: &Answers, report: Reporter) -> Resul
 struct PathNames {
     top: String,
     dirs: HashMap<String, Option<String>>,
+    /// Directories copied without rendering: source path below the top, rendered path.
+    verbatim: Vec<(String, String)>,
+    /// cookiecutter fails when a directory name renders empty; stamp skips it.
+    empty_dir_is_error: bool,
 }
 
 impl PathNames {
-    fn new(top: &str) -> Self {
-        PathNames { top: top.to_owned(), dirs: HashMap::new() }
+    fn new(top: &str, empty_dir_is_error: bool) -> Self {
+        PathNames { top: top.to_owned(), dirs: HashMap::new(), verbatim: Vec::new(), empty_dir_is_error }
+    }
+
+    /// Marks a directory as copied without rendering what is inside it.
+    fn copy_verbatim(&mut self, below_top: &str, rendered: &str) {
+        self.verbatim.push((format!("{below_top}/"), format!("{rendered}/")));
+    }
+
+    /// The output path of an entry inside a verbatim directory.
+    fn verbatim_path(&self, below_top: &str) -> Option<String> {
+        self.verbatim.iter().find_map(|(source, rendered)| {
+            below_top.strip_prefix(source.as_str()).map(|rest| format!("{rendered}{rest}"))
+        })
     }
 
     /// The project-relative rendered path, or `None` when a component renders empty.
@@ -189,9 +320,23 @@ impl PathNames {
             },
         };
         let rendered_name = render_component(env, path, name, context)?;
+        if rendered_name.is_empty() && self.empty_dir_is_error && self.dirs_below(below_top) {
+            return Err(Error::TemplateLayout {
+                path: path.into(),
+                message: "the directory name renders empty (cookiecutter fails here too)".into(),
+            });
+        }
         let result = (!rendered_name.is_empty()).then(|| format!("{rendered_parent}{rendered_name}"));
         self.dirs.insert(below_top.to_owned(), result.clone());
         Ok(result)
+    }
+}
+
+impl PathNames {
+    /// Whether `below_top` is a directory of the template (it has entries below it
+    /// or was seen as one); rendered names of files may be empty.
+    fn dirs_below(&self, below_top: &str) -> bool {
+        self.dirs.keys().any(|k| k.starts_with(&format!("{below_top}/")))
     }
 }
 
@@ -212,12 +357,19 @@ fn render_component(env: &Environment, path: &str, name: &str, context: &Value) 
 }
 
 /// Renders a text file the way cookiecutter does: newlines normalised to
-/// `\n` for Jinja, then written with the newline the file used.
-fn render_file(env: &Environment, path: &str, contents: &[u8], context: &Value) -> Result<Vec<u8>> {
+/// `\n` for Jinja, then written with `new_lines` or the newline the file used.
+fn render_file(
+    env: &Environment,
+    path: &str,
+    contents: &[u8],
+    context: &Value,
+    new_lines: Option<&str>,
+) -> Result<Vec<u8>> {
     let text = std::str::from_utf8(contents).expect("binary files are not rendered");
-    let newline = detect_newline(text);
+    let newline = new_lines.unwrap_or_else(|| detect_newline(text));
     let source =
         if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() };
+    let source = filters::rewrite_now_tags(&source);
     let rendered = render_str(env, path, &source, context)?;
     Ok(if newline == "\n" { rendered.into_bytes() } else { rendered.replace('\n', newline).into_bytes() })
 }
@@ -254,19 +406,22 @@ fn detect_newline(text: &str) -> &'static str {
     }
 }
 
-/// Files that are not UTF-8 text, or hold a NUL byte, are copied as they are.
-fn is_binary(contents: &[u8]) -> bool {
-    contents[..contents.len().min(8192)].contains(&0) || std::str::from_utf8(contents).is_err()
-}
-
-fn glob_set(patterns: &[String]) -> Result<GlobSet> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let glob = Glob::new(pattern)
-            .map_err(|err| Error::Manifest { problems: vec![format!("copy_without_render: {err}")] })?;
-        builder.add(glob);
-    }
-    builder.build().map_err(|err| Error::Manifest { problems: vec![format!("copy_without_render: {err}")] })
+/// Files are copied as they are when their extension names a binary format
+/// (as cookiecutter's binaryornot does), or when they are not UTF-8 text or
+/// hold a NUL byte.
+fn is_binary(path: &str, contents: &[u8]) -> bool {
+    const BINARY_EXTENSIONS: &[&str] = &[
+        "7z", "a", "aac", "aif", "aiff", "avi", "avif", "bin", "bmp", "bz2", "class", "dat", "db", "dll",
+        "dmg", "doc", "docx", "dylib", "eot", "epub", "exe", "flac", "flv", "gif", "gz", "heic", "ico",
+        "img", "iso", "jar", "jpeg", "jpg", "lz", "lz4", "lzma", "m4a", "m4v", "mid", "mkv", "mov", "mp3",
+        "mp4", "mpeg", "mpg", "npy", "npz", "o", "odt", "ogg", "otf", "parquet", "pdf", "png", "ppt", "pptx",
+        "psd", "pyc", "pyo", "rar", "so", "sqlite", "sqlite3", "tar", "tif", "tiff", "ttc", "ttf", "wasm",
+        "wav", "webm", "webp", "wma", "wmv", "woff", "woff2", "xls", "xlsx", "xz", "zip", "zst",
+    ];
+    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).filter(|e| !e.contains('/'));
+    extension.is_some_and(|e| BINARY_EXTENSIONS.contains(&e.as_str()))
+        || contents[..contents.len().min(8192)].contains(&0)
+        || std::str::from_utf8(contents).is_err()
 }
 
 #[cfg(test)]
@@ -283,7 +438,7 @@ mod tests {
 
     #[test]
     fn environment_is_strict_and_keeps_newlines() {
-        let env = environment();
+        let env = environment(Determinism::default());
         let ctx = map([("x".into(), Value::from(true))]);
         assert_eq!(env.render_str("{{ x }}\n", &ctx).unwrap(), "True\n");
         assert!(env.render_str("{% if missing %}{% endif %}", &ctx).is_err());
@@ -293,9 +448,28 @@ mod tests {
 
     #[test]
     fn crlf_files_keep_crlf_and_values_are_not_normalised() {
-        let env = environment();
+        let env = environment(Determinism::default());
         let ctx = map([("v".into(), Value::from("a\nb"))]);
-        let out = render_file(&env, "f", b"x={{ v }}\r\ny\r\n", &ctx).unwrap();
+        let out = render_file(&env, "f", b"x={{ v }}\r\ny\r\n", &ctx, None).unwrap();
         assert_eq!(out, b"x=a\r\nb\r\ny\r\n");
+    }
+}
+
+#[cfg(test)]
+mod fnmatch_tests {
+    use super::fnmatch_regex;
+
+    fn matches(pattern: &str, path: &str) -> bool {
+        regex::Regex::new(&fnmatch_regex(pattern)).unwrap().is_match(path)
+    }
+
+    #[test]
+    fn fnmatch_semantics() {
+        assert!(matches("*.txt", "a/b.txt"), "* crosses /");
+        assert!(matches("{{cookiecutter.x}}-rendered/README.md", "{{cookiecutter.x}}-rendered/README.md"));
+        assert!(matches("file?.[!b]x", "file1.ax"));
+        assert!(!matches("file?.[!b]x", "file1.bx"));
+        assert!(matches("[]]", "]"));
+        assert!(!matches("*.txt", "a.txt.bak"));
     }
 }

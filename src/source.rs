@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, DirEntry, include_dir};
 
+use crate::cookiecutter::{self, Definition};
 use crate::error::{Error, Result};
+use crate::hooks::Hook;
 use crate::manifest::Manifest;
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/template");
@@ -57,11 +59,20 @@ pub struct SourceFile {
 /// A whole template, read into memory.
 #[derive(Debug, Clone)]
 pub struct SourceTree {
+    /// The questions (for a cookiecutter template, derived from `cookiecutter.json`).
     pub manifest: Manifest,
+    /// Present for cookiecutter templates, which follow cookiecutter's rules.
+    pub cookiecutter: Option<Definition>,
+    /// The template directory on disk (`None` for the built-in template).
+    pub dir: Option<PathBuf>,
     /// The templated name of the project directory, e.g. `{{cookiecutter.project_slug}}`.
     pub top: String,
     /// Entries below `top`, sorted by path.
     pub entries: Vec<SourceEntry>,
+    /// Files of a sibling `templates/` directory, for `include` and `extends`.
+    pub includes: Vec<SourceEntry>,
+    /// cookiecutter hooks found in `hooks/`, in name order.
+    pub hooks: Vec<Hook>,
 }
 
 impl SourceTree {
@@ -83,8 +94,9 @@ impl SourceTree {
 
     /// The text of a file by template-relative path, for `include` and `extends`.
     pub fn text(&self, path: &str) -> Option<&str> {
-        let index = self.entries.binary_search_by(|e| e.path.as_str().cmp(path)).ok()?;
-        let file = self.entries[index].file.as_ref()?;
+        let list = if path.starts_with("templates/") { &self.includes } else { &self.entries };
+        let index = list.binary_search_by(|e| e.path.as_str().cmp(path)).ok()?;
+        let file = list[index].file.as_ref()?;
         std::str::from_utf8(&file.contents).ok()
     }
 
@@ -95,11 +107,19 @@ impl SourceTree {
         let mut entries = Vec::new();
         collect_embedded(BUILTIN.get_dir(&top).expect("top directory exists"), &mut entries);
         entries.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(SourceTree { manifest, top, entries })
+        Ok(SourceTree {
+            manifest,
+            cookiecutter: None,
+            dir: None,
+            top,
+            entries,
+            includes: Vec::new(),
+            hooks: Vec::new(),
+        })
     }
 
     fn load_dir(dir: &Path) -> Result<SourceTree> {
-        let manifest = read_manifest(dir)?;
+        let (manifest, cookiecutter) = read_manifest_and_definition(dir)?;
         let listing = std::fs::read_dir(dir).map_err(|e| Error::io("read template directory", dir, e))?;
         let mut dirs = Vec::new();
         for entry in listing {
@@ -108,37 +128,63 @@ impl SourceTree {
                 dirs.push(entry.file_name().to_string_lossy().into_owned());
             }
         }
-        let top = single_top(dir, dirs.iter().map(String::as_str))?;
-        let mut entries = Vec::new();
-        for entry in walkdir::WalkDir::new(dir.join(&top)).min_depth(1).sort_by_file_name() {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(dir).to_owned();
-                Error::io("read template file", path, e.into())
-            })?;
-            let relative = entry.path().strip_prefix(dir).expect("walk stays below the template");
-            let Some(path) = relative.to_str().map(|p| p.replace(std::path::MAIN_SEPARATOR, "/")) else {
-                return Err(layout(dir, format!("{} is not valid UTF-8", relative.display())));
-            };
-            let kind = entry.file_type();
-            let file = if kind.is_dir() {
-                None
-            } else if kind.is_file() {
-                let contents = std::fs::read(entry.path())
-                    .map_err(|e| Error::io("read template file", entry.path(), e))?;
-                let metadata =
-                    entry.metadata().map_err(|e| Error::io("read template file", entry.path(), e.into()))?;
-                Some(SourceFile { contents, executable: is_executable(&metadata) })
-            } else {
-                return Err(layout(
-                    dir,
-                    format!("{path} is a symbolic link or special file, which templates may not hold"),
-                ));
-            };
-            entries.push(SourceEntry { path, file });
-        }
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(SourceTree { manifest, top, entries })
+        dirs.sort();
+        let top = match &cookiecutter {
+            // cookiecutter's find_template: a name holding `cookiecutter` and the variable delimiters.
+            Some(definition) => {
+                let [.., start, end, _, _] = &definition.syntax.delimiters;
+                let found = dirs.iter().find(|d| {
+                    d.contains("cookiecutter") && d.contains(start.as_str()) && d.contains(end.as_str())
+                });
+                found.cloned().ok_or_else(|| {
+                    layout(dir, "no top-level directory whose name holds `cookiecutter` and a template, such as {{cookiecutter.project_slug}}".into())
+                })?
+            }
+            None => single_top(dir, dirs.iter().map(String::as_str))?,
+        };
+        let entries = read_entries(dir, &top)?;
+        let (includes, hooks) = match &cookiecutter {
+            Some(_) => (read_entries(dir, "templates")?, crate::hooks::find(dir)?),
+            None => (Vec::new(), Vec::new()),
+        };
+        Ok(SourceTree { manifest, cookiecutter, dir: Some(dir.to_owned()), top, entries, includes, hooks })
     }
+}
+
+/// Reads every entry below `dir/sub` (none if it does not exist), sorted by path.
+fn read_entries(dir: &Path, sub: &str) -> Result<Vec<SourceEntry>> {
+    let mut entries = Vec::new();
+    if !dir.join(sub).is_dir() {
+        return Ok(entries);
+    }
+    for entry in walkdir::WalkDir::new(dir.join(sub)).min_depth(1).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_owned();
+            Error::io("read template file", path, e.into())
+        })?;
+        let relative = entry.path().strip_prefix(dir).expect("walk stays below the template");
+        let Some(path) = relative.to_str().map(|p| p.replace(std::path::MAIN_SEPARATOR, "/")) else {
+            return Err(layout(dir, format!("{} is not valid UTF-8", relative.display())));
+        };
+        let kind = entry.file_type();
+        let file = if kind.is_dir() {
+            None
+        } else if kind.is_file() {
+            let contents =
+                std::fs::read(entry.path()).map_err(|e| Error::io("read template file", entry.path(), e))?;
+            let metadata =
+                entry.metadata().map_err(|e| Error::io("read template file", entry.path(), e.into()))?;
+            Some(SourceFile { contents, executable: is_executable(&metadata) })
+        } else {
+            return Err(layout(
+                dir,
+                format!("{path} is a symbolic link or special file, which templates may not hold"),
+            ));
+        };
+        entries.push(SourceEntry { path, file });
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(entries)
 }
 
 fn builtin_manifest() -> Result<Manifest> {
@@ -150,19 +196,29 @@ fn builtin_manifest() -> Result<Manifest> {
 }
 
 fn read_manifest(dir: &Path) -> Result<Manifest> {
+    read_manifest_and_definition(dir).map(|(manifest, _)| manifest)
+}
+
+/// Reads `stamp.toml`, or else `cookiecutter.json` with the questions it implies.
+fn read_manifest_and_definition(dir: &Path) -> Result<(Manifest, Option<Definition>)> {
     let path = dir.join(MANIFEST_FILE);
-    if !path.is_file() {
-        let message = if dir.join("cookiecutter.json").is_file() {
-            "cookiecutter.json templates are not supported yet; this template needs a stamp.toml".to_owned()
-        } else if dir.is_dir() {
-            format!("no {MANIFEST_FILE} in this directory")
-        } else {
-            "no such directory".to_owned()
-        };
-        return Err(layout(dir, message));
+    if path.is_file() {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+        return Ok((Manifest::from_toml(&path, &text)?, None));
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-    Manifest::from_toml(&path, &text)
+    if dir.join(cookiecutter::MANIFEST_FILE).is_file() {
+        let definition = Definition::load(dir)?;
+        let name =
+            dir.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+        let manifest = definition.manifest(&name.unwrap_or_else(|| "template".into()));
+        return Ok((manifest, Some(definition)));
+    }
+    let message = if dir.is_dir() {
+        format!("no {MANIFEST_FILE} or {} in this directory", cookiecutter::MANIFEST_FILE)
+    } else {
+        "no such directory".to_owned()
+    };
+    Err(layout(dir, message))
 }
 
 /// The one top-level directory whose name is a template.
