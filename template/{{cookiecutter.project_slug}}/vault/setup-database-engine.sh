@@ -23,7 +23,8 @@ DB_PORT="${DB_PORT:-5432}"
 DB_ADMIN_USER="${DB_ADMIN_USER:-vault_admin}"
 APP_GROUP_ROLE="${DB_NAME}_app"
 
-if ! "$VAULT" secrets list -format=json | grep -q '"database/"'; then
+mounts="$("$VAULT" secrets list -format=json)"
+if [[ "$mounts" != *'"database/"'* ]]; then
   "$VAULT" secrets enable database
 fi
 

@@ -8,7 +8,8 @@
 # in-cluster: Vault reviews tokens with its own pod's (auto-rotated) token and CA.
 # external:   Vault reviews tokens with the long-lived token of the vault-token-reviewer
 #             service account (apply vault/k8s-token-reviewer.yaml first); the API server URL
-#             and CA come from the current kubeconfig context (or KUBERNETES_HOST/KUBERNETES_CA_FILE).
+#             and CA come from the current kubeconfig context (or KUBERNETES_HOST/KUBERNETES_CA_FILE),
+#             the reviewer token from that service account's Secret (or TOKEN_REVIEWER_JWT_FILE).
 set -euo pipefail
 # shellcheck source=vault/common.sh
 . "$(dirname "$0")/common.sh"
@@ -16,7 +17,8 @@ set -euo pipefail
 MODE="${VAULT_K8S_MODE:-external}"
 REVIEWER_NAMESPACE="${REVIEWER_NAMESPACE:-vault}"
 
-if ! "$VAULT" auth list -format=json | grep -q "\"${AUTH_MOUNT}/\""; then
+auth_mounts="$("$VAULT" auth list -format=json)"
+if [[ "$auth_mounts" != *"\"${AUTH_MOUNT}/\""* ]]; then
   log "enabling kubernetes auth at auth/${AUTH_MOUNT}"
   "$VAULT" auth enable -path="$AUTH_MOUNT" kubernetes
 fi
@@ -37,12 +39,16 @@ case "$MODE" in
         | base64 -d >"$ca_file"
     fi
     # The reviewer token goes through a file, never argv.
-    kubectl -n "$REVIEWER_NAMESPACE" get secret vault-token-reviewer -o jsonpath='{.data.token}' \
-      | base64 -d >"$tmp/reviewer.jwt"
+    jwt_file="${TOKEN_REVIEWER_JWT_FILE:-}"
+    if [ -z "$jwt_file" ]; then
+      jwt_file="$tmp/reviewer.jwt"
+      kubectl -n "$REVIEWER_NAMESPACE" get secret vault-token-reviewer -o jsonpath='{.data.token}' \
+        | base64 -d >"$jwt_file"
+    fi
     "$VAULT" write "auth/${AUTH_MOUNT}/config" \
       kubernetes_host="$host" \
       kubernetes_ca_cert="@$ca_file" \
-      token_reviewer_jwt="@$tmp/reviewer.jwt"
+      token_reviewer_jwt="@$jwt_file"
     ;;
   *)
     log "error: VAULT_K8S_MODE must be in-cluster or external"

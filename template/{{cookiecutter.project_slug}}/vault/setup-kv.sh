@@ -19,7 +19,9 @@ set -euo pipefail
 SECRETS_DIR="${SECRETS_DIR:-./secrets}"
 
 # Non-dev Vault servers have no KV v2 at secret/ by default.
-if ! "$VAULT" secrets list -format=json | grep -q "\"${KV_MOUNT}/\""; then
+# (Capture first: `grep -q` closing the pipe early would fail the pipeline under pipefail.)
+mounts="$("$VAULT" secrets list -format=json)"
+if [[ "$mounts" != *"\"${KV_MOUNT}/\""* ]]; then
   log "enabling kv-v2 at ${KV_MOUNT}/"
   "$VAULT" secrets enable -path="$KV_MOUNT" kv-v2
 fi

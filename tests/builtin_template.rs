@@ -1,0 +1,160 @@
+//! The built-in template, rendered by the real binary for every include_sentry x
+//! secrets_backend combination and for a set of hostile answers, checked offline by
+//! tests/check_rendered.py: kustomize builds, strict JSON schemas (tests/schemas), one key
+//! set everywhere, IAM and Vault policies, shellcheck, Markdown links, unrendered Jinja,
+//! the project's own `scripts/validate.py`, and (for the vault renders) the Vault scripts
+//! and Agent template against a real OpenBao dev server on loopback.
+//!
+//! Tools come from `bash scripts/test` (tests/requirements.txt into .tools/venv) plus
+//! kubectl; a missing tool fails the test.
+
+use std::path::Path;
+use std::process::Command;
+
+const BACKENDS: [&str; 3] = ["external-secrets", "vault", "sealed-secrets"];
+
+fn tool_check() {
+    for (tool, args) in
+        [("kubectl", &["version", "--client"][..]), ("shellcheck", &["--version"]), ("bao", &["version"])]
+    {
+        let ok = Command::new(tool).args(args).output().is_ok_and(|o| o.status.success());
+        assert!(
+            ok,
+            "{tool} is not on PATH: run the tests with `bash scripts/test` (it installs tests/requirements.txt)"
+        );
+    }
+}
+
+/// Renders the built-in template with these answers and runs the checker on the result.
+fn render_and_check(answers: &[(&str, &str)], with_vault: bool) {
+    tool_check();
+    let scratch = tempfile::tempdir().unwrap();
+    let mut args: Vec<String> = vec!["--no-input".into(), "-q".into(), "-o".into(), "out".into()];
+    args.extend(answers.iter().map(|(k, v)| format!("{k}={v}")));
+    let output = Command::new(env!("CARGO_BIN_EXE_stamp"))
+        .current_dir(scratch.path())
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("stamp runs");
+    assert!(output.status.success(), "stamp failed: {}", String::from_utf8_lossy(&output.stderr));
+    let slug = answers.iter().find(|(k, _)| *k == "project_slug").map_or("my-service", |(_, v)| v);
+    let project = scratch.path().join("out").join(slug);
+
+    // Every answer stamp used, read back from the answers file it records.
+    let recorded: toml::Table =
+        toml::from_str(&std::fs::read_to_string(project.join(".stamp-answers.toml")).unwrap())
+            .expect(".stamp-answers.toml parses");
+    for (key, value) in answers {
+        assert_eq!(recorded[*key].as_str(), Some(*value), "{key} is recorded unchanged");
+    }
+    let json: serde_json::Map<String, serde_json::Value> = recorded
+        .iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.as_str().expect("string answers").to_owned())))
+        .collect();
+    let answers_file = scratch.path().join("answers.json");
+    std::fs::write(&answers_file, serde_json::to_string(&json).unwrap()).unwrap();
+
+    let checker = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/check_rendered.py");
+    let mut command = Command::new("python3");
+    command.arg(&checker).arg(&project).arg(&answers_file);
+    if with_vault {
+        command.arg("--vault");
+    }
+    let result = command.output().expect("python3 runs (install it, then run `bash scripts/test`)");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "checks failed for {answers:?}:\n{stdout}\n{stderr}");
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+fn combination(sentry: &str, backend: &str) {
+    render_and_check(&[("include_sentry", sentry), ("secrets_backend", backend)], backend == "vault");
+}
+
+#[test]
+fn sentry_no_external_secrets() {
+    combination("no", BACKENDS[0]);
+}
+
+#[test]
+fn sentry_no_vault() {
+    combination("no", BACKENDS[1]);
+}
+
+#[test]
+fn sentry_no_sealed_secrets() {
+    combination("no", BACKENDS[2]);
+}
+
+#[test]
+fn sentry_yes_external_secrets() {
+    combination("yes", BACKENDS[0]);
+}
+
+#[test]
+fn sentry_yes_vault() {
+    combination("yes", BACKENDS[1]);
+}
+
+#[test]
+fn sentry_yes_sealed_secrets() {
+    combination("yes", BACKENDS[2]);
+}
+
+/// Quotes, colons, `#`, newlines, tabs, unicode and Jinja syntax in the project name, and
+/// non-default values for every other answer.
+#[test]
+fn hostile_values_survive_unchanged() {
+    let name = "Ünïcødé \"Quoted\" 'App': #1 {{ 7*7 }} {% if x %}\n  second: line\t\\ — 日本 🚀 ---";
+    render_and_check(
+        &[
+            ("project_name", name),
+            ("project_slug", "hostile-app-2"),
+            ("postgres_db", "hostile_db"),
+            ("include_sentry", "yes"),
+            ("secrets_backend", "vault"),
+            ("namespace", "team-payments"),
+            ("aws_region", "eu-central-1"),
+            ("aws_account_id", "210987654321"),
+            ("eks_oidc_provider", "oidc.eks.eu-central-1.amazonaws.com/id/ABCDEF0123456789"),
+            ("vault_addr", "https://vault.internal.example:8443"),
+            ("vault_kv_mount", "kv-apps"),
+            ("vault_auth_mount", "k8s-prod"),
+            ("vault_audience", "vault.example"),
+            ("sealed_secrets_controller_namespace", "sealed"),
+            ("sealed_secrets_controller_name", "sealed-secrets"),
+            ("image", "registry.example.com:5000/team/app"),
+            ("image_tag", "2026.11-rc_1"),
+            ("app_port", "8080"),
+        ],
+        true,
+    );
+}
+
+/// Values that would break YAML, shell or HCL are refused before anything is rendered.
+#[test]
+fn unsafe_values_are_rejected() {
+    for (key, value) in [
+        ("project_slug", "Bad Slug"),
+        ("namespace", "a:b"),
+        ("aws_region", "us-east-1\"}"),
+        ("aws_account_id", "1234"),
+        ("vault_addr", "https://vault.example.com/$(id)"),
+        ("vault_kv_mount", "secret/../sys"),
+        ("image_tag", "1.0 --privileged"),
+        ("app_port", "80"),
+        ("postgres_db", "db; drop"),
+    ] {
+        let scratch = tempfile::tempdir().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_stamp"))
+            .current_dir(scratch.path())
+            .args(["--no-input", "-o", "out", &format!("{key}={value}")])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{key}={value:?} must be rejected");
+        assert!(!scratch.path().join("out").exists(), "nothing is written for {key}={value:?}");
+    }
+}
