@@ -233,9 +233,10 @@ impl Definition {
                         }
                     }
                     Json::Array(options) => {
+                        // Options keep their type (a `true` option stays a bool).
                         let rendered = options
                             .iter()
-                            .map(|o| render_variable(env, key, o, &context()).map(|v| v.to_string()))
+                            .map(|o| render_variable(env, key, o, &context()))
                             .collect::<Result<Vec<_>>>()?;
                         if rendered.is_empty() {
                             return Err(Error::Manifest {
@@ -245,10 +246,13 @@ impl Definition {
                                 )],
                             });
                         }
-                        let question = self.question(key, Kind::Choice, rendered.clone());
-                        match prompter.ask(&question, Some(&Answer::String(rendered[0].clone())))? {
-                            Some(Answer::String(chosen)) => Value::from(chosen),
-                            _ => Value::from(rendered[0].clone()),
+                        let labels: Vec<String> = rendered.iter().map(ToString::to_string).collect();
+                        let question = self.question(key, Kind::Choice, labels.clone());
+                        match prompter.ask(&question, Some(&Answer::String(labels[0].clone())))? {
+                            Some(Answer::String(chosen)) => {
+                                rendered[labels.iter().position(|l| *l == chosen).unwrap_or(0)].clone()
+                            }
+                            _ => rendered[0].clone(),
                         }
                     }
                     scalar => {
@@ -281,7 +285,7 @@ impl Definition {
         ordered.insert("_repo_dir".into(), Value::from(origin.repo_dir.clone()));
         ordered.insert("_checkout".into(), Value::from(()));
         Ok(render::map([
-            ("cookiecutter".to_owned(), render::map(ordered)),
+            ("cookiecutter".to_owned(), ordered_dict(ordered)),
             ("_cookiecutter".to_owned(), snapshot),
         ]))
     }
@@ -364,11 +368,15 @@ fn override_value(current: &Json, given: &GivenValue) -> std::result::Result<Jso
         }
         (Json::Object(base), RawValue::Table(table)) => {
             let mut merged = base.clone();
+            // Inside a dictionary, cookiecutter merges nested tables and
+            // replaces everything else, lists included.
             for (k, v) in table {
                 let nested = GivenValue { raw: v.clone(), origin: given.origin.clone() };
-                let value = match merged.get(k) {
-                    Some(existing) => override_value(existing, &nested)?,
-                    None => raw_to_json(v)?,
+                let value = match (merged.get(k), v) {
+                    (Some(existing @ Json::Object(_)), RawValue::Table(_)) => {
+                        override_value(existing, &nested)?
+                    }
+                    _ => raw_to_json(v)?,
                 };
                 merged.insert(k.clone(), value);
             }
@@ -434,7 +442,7 @@ fn python_str(value: &Json) -> String {
             if x.fract() == 0.0 && x.abs() < 1e16 { format!("{x:.1}") } else { x.to_string() }
         }
         Json::Number(n) => n.to_string(),
-        other => crate::filters::python_repr(&to_value(other)),
+        other => crate::python::repr(&to_value(other)),
     }
 }
 
@@ -450,8 +458,16 @@ pub fn to_value(json: &Json) -> Value {
         },
         Json::String(s) => Value::from(s.as_str()),
         Json::Array(items) => Value::from(items.iter().map(to_value).collect::<Vec<_>>()),
-        Json::Object(map) => render::map(map.iter().map(|(k, v)| (k.clone(), to_value(v)))),
+        Json::Object(map) => ordered_dict(map.iter().map(|(k, v)| (k.clone(), to_value(v)))),
     }
+}
+
+/// A map that prints as Python's `OrderedDict`, as objects loaded by
+/// cookiecutter (and its `cookiecutter` context itself) do.
+fn ordered_dict(entries: impl IntoIterator<Item = (String, Value)>) -> Value {
+    Value::from_object(crate::python::OrderedDict(
+        entries.into_iter().map(|(k, v)| (Value::from(k), v)).collect(),
+    ))
 }
 
 fn syntax_from(vars: &serde_json::Map<String, Json>) -> std::result::Result<Syntax, String> {

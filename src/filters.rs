@@ -1,177 +1,282 @@
-//! Filters and output formatting that cookiecutter templates rely on, so
-//! stamp and cookiecutter templates can share files: `slugify`, `jsonify`, and
-//! values printed the way Python prints them (`True`, `None`, `['a', 'b']`).
+//! The filters and global functions cookiecutter templates rely on:
+//! `slugify`, `jsonify`, `uuid4()`, `random_ascii_string()` and the `{% now %}`
+//! tag (rewritten into a function call, as minijinja has no custom tags).
 
-use minijinja::value::{Value, ValueKind};
-use minijinja::{Error, Output, State, escape_formatter};
+use minijinja::value::{Kwargs, Rest, Value, ValueKind};
+use minijinja::{Error, ErrorKind};
 
-/// python-slugify's default behaviour: transliterate to ASCII, drop quotes,
-/// lower-case, and join runs of other characters with single dashes.
-pub fn slugify(text: &str) -> String {
-    let ascii = deunicode::deunicode(text).replace(['\'', '"'], "");
-    let mut slug = String::with_capacity(ascii.len());
-    let mut pending_dash = false;
-    for c in ascii.chars() {
-        if c.is_ascii_alphanumeric() {
-            if pending_dash && !slug.is_empty() {
-                slug.push('-');
-            }
-            pending_dash = false;
-            slug.push(c.to_ascii_lowercase());
-        } else {
-            pending_dash = true;
-        }
-    }
-    slug
+use crate::python;
+use crate::slugify::{self, Options};
+
+/// Registers the filters on an environment.
+pub fn add_filters(env: &mut minijinja::Environment) {
+    env.add_filter("slugify", slugify_filter);
+    env.add_filter("jsonify", jsonify);
+    env.add_filter("tojson", tojson);
+    env.add_filter("center", |text: &str, width: Option<usize>| {
+        python::center(text, width.unwrap_or(80), ' ')
+    });
+    env.add_filter("truncate", truncate);
+    env.add_filter("yaml_quote", yaml_quote);
 }
 
-/// cookiecutter's `jsonify`: `json.dumps(value, sort_keys=True, indent=4)`.
-pub fn jsonify(value: Value) -> Result<String, Error> {
-    let json = to_json(&value);
-    let mut out = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    serde::Serialize::serialize(&json, &mut serializer)
-        .map_err(|e| Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string()))?;
-    let text = String::from_utf8(out).expect("serde_json writes UTF-8");
-    Ok(ascii_escape(&text))
-}
-
-fn to_json(value: &Value) -> serde_json::Value {
-    match value.kind() {
-        ValueKind::None | ValueKind::Undefined => serde_json::Value::Null,
-        ValueKind::Bool => value.is_true().into(),
-        ValueKind::Number => match (i64::try_from(value.clone()), f64::try_from(value.clone())) {
-            (Ok(i), _) => i.into(),
-            (_, Ok(f)) => f.into(),
-            _ => value.to_string().into(),
-        },
-        ValueKind::Seq | ValueKind::Iterable => {
-            value.try_iter().map(|items| items.map(|v| to_json(&v)).collect()).unwrap_or_default()
-        }
-        ValueKind::Map => {
-            let mut entries: Vec<(String, serde_json::Value)> = value
-                .try_iter()
-                .map(|keys| {
-                    keys.map(|k| {
-                        let v = value.get_item(&k).unwrap_or_default();
-                        (k.to_string(), to_json(&v))
-                    })
-                    .collect()
-                })
-                .unwrap_or_default();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            serde_json::Value::Object(entries.into_iter().collect())
-        }
-        _ => value.to_string().into(),
-    }
-}
-
-/// Python's `ensure_ascii`: every non-ASCII character as `\uXXXX`.
-fn ascii_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// A YAML double-quoted scalar holding `text` unchanged: quotes, backslashes
+/// and control characters escaped, everything else (unicode included) as is.
+/// Unlike `tojson`, which must match Jinja2 and escapes non-ASCII as UTF-16,
+/// this is valid YAML for any value.
+fn yaml_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
     for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            // Line and paragraph separators and the BOM would be read as breaks or markers.
+            '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
         }
     }
+    out.push('"');
     out
 }
 
-/// Writes values as Python's `str()` would, which is what cookiecutter
-/// output contains; strings and numbers go through minijinja unchanged.
-pub fn python_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
-    match value.kind() {
-        ValueKind::Bool | ValueKind::None | ValueKind::Seq | ValueKind::Map => {
-            out.write_str(&python_repr(value)).map_err(|_| Error::from(minijinja::ErrorKind::WriteFailure))
+/// Jinja2's `truncate(length=255, killwords=False, end='...', leeway=5)`,
+/// positional or by keyword.
+fn truncate(text: &str, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+    let arg = |index: usize, name: &str| -> Result<Option<Value>, Error> {
+        match args.get(index) {
+            Some(value) => Ok(Some(value.clone())),
+            None => kwargs.get::<Option<Value>>(name),
         }
-        _ => escape_formatter(out, state, value),
+    };
+    let bad = |name: &str| Error::new(ErrorKind::InvalidOperation, format!("truncate: bad `{name}`"));
+    let length = arg(0, "length")?.map_or(Ok(255), |v| usize::try_from(v).map_err(|_| bad("length")))?;
+    let killwords = arg(1, "killwords")?.is_some_and(|v| v.is_true());
+    let end = arg(2, "end")?.map_or("...".to_owned(), |v| v.to_string());
+    let leeway = arg(3, "leeway")?.map_or(Ok(5), |v| usize::try_from(v).map_err(|_| bad("leeway")))?;
+    kwargs.assert_all_used()?;
+    let chars: Vec<char> = text.chars().collect();
+    let end_len = end.chars().count();
+    if length < end_len {
+        return Err(Error::new(ErrorKind::InvalidOperation, "expected length >= len(end)"));
     }
+    if chars.len() <= length + leeway {
+        return Ok(text.to_owned());
+    }
+    let head: String = chars[..length - end_len].iter().collect();
+    if killwords {
+        return Ok(format!("{head}{end}"));
+    }
+    let kept = head.rsplit_once(' ').map_or(head.as_str(), |(before, _)| before);
+    Ok(format!("{kept}{end}"))
 }
 
-/// Python's `repr()` of a value (`str()` for the outermost string).
-pub fn python_repr(value: &Value) -> String {
+/// cookiecutter's `slugify` filter with python-slugify's keyword arguments.
+fn slugify_filter(text: &str, kwargs: Kwargs) -> Result<String, Error> {
+    let mut options = Options::default();
+    macro_rules! flag {
+        ($name:ident) => {
+            if let Some(value) = kwargs.get::<Option<bool>>(stringify!($name))? {
+                options.$name = value;
+            }
+        };
+    }
+    flag!(entities);
+    flag!(decimal);
+    flag!(hexadecimal);
+    flag!(word_boundary);
+    flag!(save_order);
+    flag!(lowercase);
+    flag!(allow_unicode);
+    if let Some(length) = kwargs.get::<Option<usize>>("max_length")? {
+        options.max_length = length;
+    }
+    if let Some(separator) = kwargs.get::<Option<String>>("separator")? {
+        options.separator = separator;
+    }
+    if let Some(words) = kwargs.get::<Option<Vec<String>>>("stopwords")? {
+        options.stopwords = words;
+    }
+    if let Some(pattern) = kwargs.get::<Option<String>>("regex_pattern")? {
+        options.regex_pattern = Some(
+            regex::Regex::new(&pattern)
+                .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?,
+        );
+    }
+    if let Some(pairs) = kwargs.get::<Option<Vec<Vec<String>>>>("replacements")? {
+        options.replacements = pairs
+            .into_iter()
+            .map(|pair| match <[String; 2]>::try_from(pair) {
+                Ok([old, new]) => Ok((old, new)),
+                Err(_) => Err(Error::new(ErrorKind::InvalidOperation, "replacements must be pairs")),
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    kwargs.assert_all_used()?;
+    Ok(slugify::slugify(text, &options))
+}
+
+/// cookiecutter's `jsonify`: `json.dumps(value, sort_keys=True, indent=4)`;
+/// `indent` may be given, and `none` gives one line.
+pub fn jsonify(value: Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+    let indent = match (args.first(), kwargs.get::<Option<Value>>("indent")?) {
+        (Some(v), _) => v.clone(),
+        (None, Some(v)) => v,
+        (None, None) => Value::from(4),
+    };
+    kwargs.assert_all_used()?;
+    let indent = if indent.is_none() {
+        None
+    } else {
+        Some(
+            usize::try_from(indent)
+                .map_err(|_| Error::new(ErrorKind::InvalidOperation, "indent must be a number"))?,
+        )
+    };
+    let mut out = String::new();
+    dump_json(&value, indent, 0, &mut out);
+    Ok(out)
+}
+
+/// Jinja2's `tojson`: sorted keys, one line unless `indent` is given, and
+/// `<`, `>`, `&` and `'` escaped so the result is safe in HTML.
+fn tojson(value: Value, indent: Option<usize>, kwargs: Kwargs) -> Result<String, Error> {
+    let indent = indent.or(kwargs.get::<Option<usize>>("indent")?);
+    kwargs.assert_all_used()?;
+    let mut out = String::new();
+    dump_json(&value, indent, 0, &mut out);
+    Ok(out.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").replace('\'', "\\u0027"))
+}
+
+/// Python's `json.dumps(sort_keys=True, ensure_ascii=True)` layout.
+fn dump_json(value: &Value, indent: Option<usize>, level: usize, out: &mut String) {
+    let newline = |out: &mut String, level: usize| {
+        if let Some(width) = indent {
+            out.push('\n');
+            out.push_str(&" ".repeat(width * level));
+        }
+    };
+    let item_separator = if indent.is_some() { "," } else { ", " };
     match value.kind() {
-        ValueKind::Bool if value.is_true() => "True".into(),
-        ValueKind::Bool => "False".into(),
-        ValueKind::None => "None".into(),
-        ValueKind::String => python_str_repr(value.as_str().unwrap_or_default()),
-        ValueKind::Seq => {
-            let items: Vec<String> =
-                value.try_iter().map(|it| it.map(|v| python_repr(&v)).collect()).unwrap_or_default();
-            format!("[{}]", items.join(", "))
+        ValueKind::None | ValueKind::Undefined => out.push_str("null"),
+        ValueKind::Bool => out.push_str(if value.is_true() { "true" } else { "false" }),
+        ValueKind::Number if value.is_integer() => out.push_str(&value.to_string()),
+        ValueKind::Number => {
+            let x = f64::try_from(value.clone()).unwrap_or(f64::NAN);
+            out.push_str(&match x {
+                x if x.is_nan() => "NaN".into(),
+                x if x.is_infinite() => {
+                    if x > 0.0 {
+                        "Infinity".into()
+                    } else {
+                        "-Infinity".into()
+                    }
+                }
+                x => python::float_repr(x),
+            });
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            let items: Vec<Value> = value.try_iter().map(|it| it.collect()).unwrap_or_default();
+            if items.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(item_separator);
+                }
+                newline(out, level + 1);
+                dump_json(item, indent, level + 1, out);
+            }
+            newline(out, level);
+            out.push(']');
         }
         ValueKind::Map => {
-            let items: Vec<String> = value
+            let mut entries: Vec<(String, Value)> = value
                 .try_iter()
-                .map(|keys| {
-                    keys.map(|k| {
-                        format!(
-                            "{}: {}",
-                            python_repr(&k),
-                            python_repr(&value.get_item(&k).unwrap_or_default())
-                        )
-                    })
-                    .collect()
-                })
+                .map(|keys| keys.map(|k| (k.to_string(), value.get_item(&k).unwrap_or_default())).collect())
                 .unwrap_or_default();
-            format!("{{{}}}", items.join(", "))
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            if entries.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push('{');
+            for (i, (key, item)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(item_separator);
+                }
+                newline(out, level + 1);
+                json_string(key, out);
+                out.push_str(": ");
+                dump_json(item, indent, level + 1, out);
+            }
+            newline(out, level);
+            out.push('}');
         }
-        _ => value.to_string(),
+        _ => json_string(&value.to_string(), out),
     }
 }
 
-fn python_str_repr(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push(quote);
+/// A JSON string with every non-ASCII character escaped, as Python writes it.
+fn json_string(text: &str, out: &mut String) {
+    out.push('"');
     for c in text.chars() {
         match c {
+            '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
         }
     }
-    out.push(quote);
-    out
+    out.push('"');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn slugify_like_python_slugify() {
-        assert_eq!(slugify("My Service"), "my-service");
-        assert_eq!(slugify("  Crème Brûlée's API!! "), "creme-brulees-api");
-        assert_eq!(slugify("a__b--c"), "a-b-c");
+    fn render(source: &str) -> String {
+        let mut env = minijinja::Environment::new();
+        add_filters(&mut env);
+        env.render_str(source, ()).unwrap()
     }
 
     #[test]
-    fn python_repr_of_containers() {
-        let value = crate::render::map([
-            ("k".into(), Value::from(vec!["a", "it's"])),
-            ("b".into(), Value::from(true)),
-        ]);
-        assert_eq!(python_repr(&value), "{'k': ['a', \"it's\"], 'b': True}");
+    fn jsonify_sorts_and_escapes_like_python() {
+        assert_eq!(
+            render("{{ {'z': 'é', 'a': [1, 2.0]} | jsonify }}"),
+            "{\n    \"a\": [\n        1,\n        2.0\n    ],\n    \"z\": \"\\u00e9\"\n}"
+        );
+        assert_eq!(render("{{ {'b': none, 'a': true} | jsonify(none) }}"), "{\"a\": true, \"b\": null}");
+        assert_eq!(render("{{ [] | jsonify(2) }}"), "[]");
     }
 
     #[test]
-    fn jsonify_sorts_and_escapes() {
-        let value = crate::render::map([("z".into(), Value::from("é")), ("a".into(), Value::from(1))]);
-        assert_eq!(jsonify(value).unwrap(), "{\n    \"a\": 1,\n    \"z\": \"\\u00e9\"\n}");
+    fn yaml_quote_keeps_unicode_and_escapes_the_rest() {
+        assert_eq!(yaml_quote("a\"b\\c\nd\t🚀\u{2028}"), "\"a\\\"b\\\\c\\nd\\t🚀\\u2028\"");
+        assert_eq!(render("{{ 'x<y' | tojson }}"), "\"x\\u003cy\"");
+    }
+
+    #[test]
+    fn slugify_takes_keyword_arguments() {
+        assert_eq!(render("{{ 'Hello World' | slugify(separator='_') }}"), "hello_world");
+        assert_eq!(render("{{ 'Hello World' | slugify(lowercase=False, max_length=5) }}"), "Hello");
     }
 }
 
@@ -201,17 +306,25 @@ pub fn add_helpers(env: &mut minijinja::Environment, determinism: Determinism) {
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
     });
-    env.add_function("random_ascii_string", move |length: usize, punctuation: Option<bool>| {
-        const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-        const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
-        let corpus: Vec<char> = if punctuation.unwrap_or(false) {
-            LETTERS.chars().chain(PUNCTUATION.chars()).collect()
-        } else {
-            LETTERS.chars().collect()
-        };
-        let mut rng = rng.lock().unwrap_or_else(|p| p.into_inner());
-        (0..length).map(|_| corpus[rng.usize(..corpus.len())]).collect::<String>()
-    });
+    env.add_function(
+        "random_ascii_string",
+        move |length: usize, punctuation: Option<bool>, kwargs: Kwargs| {
+            const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+            const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+            let punctuation = match punctuation {
+                Some(p) => p,
+                None => kwargs.get::<Option<bool>>("punctuation")?.unwrap_or(false),
+            };
+            kwargs.assert_all_used()?;
+            let corpus: Vec<char> = if punctuation {
+                LETTERS.chars().chain(PUNCTUATION.chars()).collect()
+            } else {
+                LETTERS.chars().collect()
+            };
+            let mut rng = rng.lock().unwrap_or_else(|p| p.into_inner());
+            Ok::<_, Error>((0..length).map(|_| corpus[rng.usize(..corpus.len())]).collect::<String>())
+        },
+    );
     env.add_function(
         NOW_FUNCTION,
         move |timezone: &str, operator: &str, offset: &str, format: Option<&str>| {
@@ -238,7 +351,7 @@ fn now(
         None => Utc::now(),
     };
     let mut moment: DateTime<FixedOffset> = match timezone.to_ascii_lowercase().as_str() {
-        "utc" => utc.fixed_offset(),
+        "utc" | "etc/utc" | "gmt" | "etc/gmt" | "z" | "zulu" | "universal" => utc.fixed_offset(),
         // A frozen clock reads the same everywhere: local time is UTC then.
         "local" if epoch.is_some() => utc.fixed_offset(),
         "local" => utc.with_timezone(&Local).fixed_offset(),
@@ -277,9 +390,15 @@ fn now(
 /// which minijinja cannot parse, into calls of an equivalent function.
 /// Text without `now` tags is returned unchanged (and unallocated).
 pub fn rewrite_now_tags(source: &str) -> std::borrow::Cow<'_, str> {
+    rewrite_now_tags_with(source, false)
+}
+
+/// [`rewrite_now_tags`] for environments with `trim_blocks`, where a block
+/// tag such as `{% now %}` also removes the newline right after it.
+pub fn rewrite_now_tags_with(source: &str, trim_blocks: bool) -> std::borrow::Cow<'_, str> {
     static TAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r#"\{%(-?)\s*now\s+('[^']*'|"[^"]*")\s*(?:([+-])\s*('[^']*'|"[^"]*"))?\s*(?:,\s*(.*?))?\s*(-?)%\}"#,
+            r#"\{%(-?)\s*now\s+('[^']*'|"[^"]*")\s*(?:([+-])\s*('[^']*'|"[^"]*"))?\s*(?:,\s*(.*?))?\s*(-?)%\}(\n?)"#,
         )
         .expect("static regex")
     });
@@ -290,8 +409,9 @@ pub fn rewrite_now_tags(source: &str) -> std::borrow::Cow<'_, str> {
         let operator = caps.get(3).map_or("", |m| m.as_str());
         let offset = caps.get(4).map_or("''", |m| m.as_str());
         let format = caps.get(5).map_or("none", |m| m.as_str());
+        let newline = if trim_blocks { "" } else { &caps[7] };
         format!(
-            "{{{{{} {NOW_FUNCTION}({}, '{operator}', {offset}, {format}) {}}}}}",
+            "{{{{{} {NOW_FUNCTION}({}, '{operator}', {offset}, {format}) {}}}}}{newline}",
             &caps[1], &caps[2], &caps[6]
         )
     })

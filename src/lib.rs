@@ -20,7 +20,9 @@ pub mod interrupt;
 pub mod manifest;
 pub mod output;
 pub mod prompt;
+pub mod python;
 pub mod render;
+pub mod slugify;
 pub mod source;
 pub mod vars;
 

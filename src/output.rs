@@ -126,8 +126,7 @@ fn write_fresh(
     report: Reporter,
     run_stage: StageRunner,
 ) -> Result<()> {
-    let root = staging.join("project");
-    fs::create_dir(&root).map_err(|e| Error::io("create directory", &root, e))?;
+    let root = staged_root(staging, plan)?;
     run_stage(Stage::PreGenProject, &root)?;
     report(Event::Started { phase: Phase::Writing, total: plan.entries.len() });
     for entry in &plan.entries {
@@ -161,9 +160,8 @@ fn write_into_existing(
     report: Reporter,
     run_stage: StageRunner,
 ) -> Result<()> {
-    let new_root = staging.join("new");
+    let new_root = staged_root(staging, plan)?;
     let backup_root = staging.join("old");
-    fs::create_dir(&new_root).map_err(|e| Error::io("create directory", &new_root, e))?;
     run_stage(Stage::PreGenProject, &new_root)?;
     let to_write: Vec<&String> = actions
         .iter()
@@ -222,6 +220,14 @@ fn write_into_existing(
         journal.roll_back();
     }
     result
+}
+
+/// The staged project directory: `staging/new/<project name>`, so that hooks
+/// see the project's own name as their working directory's.
+fn staged_root(staging: &Path, plan: &Plan) -> Result<PathBuf> {
+    let root = staging.join("new").join(&plan.root);
+    fs::create_dir_all(&root).map_err(|e| Error::io("create directory", &root, e))?;
+    Ok(root)
 }
 
 /// Copies a directory tree (files, directories and executable bits).

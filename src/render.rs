@@ -12,6 +12,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use crate::cookiecutter::Syntax;
 use crate::error::{Error, Result};
 use crate::filters::{self, Determinism};
+use crate::python;
 use crate::source::SourceTree;
 
 /// Progress reported while rendering and writing.
@@ -105,10 +106,11 @@ fn environment_with(determinism: Determinism, syntax: &Syntax) -> Environment<'s
     env.set_syntax(builder.build().expect("delimiters were checked when the template was read"));
     // minijinja's `json` feature would escape `.json`/`.yaml` output; cookiecutter never escapes.
     env.set_auto_escape_callback(|_| AutoEscape::None);
-    env.set_formatter(filters::python_formatter);
-    env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
-    env.add_filter("slugify", |text: &str| filters::slugify(text));
-    env.add_filter("jsonify", filters::jsonify);
+    env.set_formatter(python::formatter);
+    env.set_unknown_method_callback(python::unknown_method);
+    // Jinja2's filters that minijinja keeps in its contrib crate (truncate, wordcount, ...).
+    minijinja_contrib::add_to_environment(&mut env);
+    filters::add_filters(&mut env);
     filters::add_helpers(&mut env, determinism);
     env.set_debug(true);
     env
@@ -228,7 +230,8 @@ pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Repor
             message: "the project directory's name renders empty".into(),
         });
     }
-    let mut names = PathNames::new(&tree.top, cookiecutter.is_some());
+    let syntax = cookiecutter.map(|d| d.syntax.clone()).unwrap_or_default();
+    let mut names = PathNames::new(&tree.top, cookiecutter.is_some(), &syntax);
     let mut entries = Vec::with_capacity(tree.entries.len());
     report(Event::Started { phase: Phase::Rendering, total: tree.entries.len() });
     for entry in &tree.entries {
@@ -237,7 +240,7 @@ pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Repor
         let copied = names.verbatim_path(below_top);
         let path = match &copied {
             Some(path) => path.clone(),
-            None => match names.render(env, &entry.path, context)? {
+            None => match names.render(env, &entry.path, context, entry.file.is_none())? {
                 Some(path) => path,
                 None => continue,
             },
@@ -256,7 +259,7 @@ pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Repor
                 {
                     file.contents.clone()
                 } else {
-                    render_file(env, &entry.path, &file.contents, context, new_lines)?
+                    render_file(env, &entry.path, &file.contents, context, new_lines, syntax.trim_blocks)?
                 };
                 Some(PlannedFile { contents, executable: file.executable })
             }
@@ -265,6 +268,11 @@ pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Repor
     }
     report(Event::Finished);
     entries.sort_by(|a, b| a.path.cmp(&b.path));
+    // A file whose name renders to an existing directory's is skipped, as
+    // cookiecutter skips it (it takes such a name for an empty one).
+    let dirs: std::collections::HashSet<String> =
+        entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.clone()).collect();
+    entries.retain(|e| e.file.is_none() || !dirs.contains(&e.path));
     Ok(Plan { root, entries })
 }
 
@@ -277,11 +285,19 @@ struct PathNames {
     verbatim: Vec<(String, String)>,
     /// cookiecutter fails when a directory name renders empty; stamp skips it.
     empty_dir_is_error: bool,
+    /// Names holding one of these (block or variable start) are rendered.
+    markers: [String; 2],
 }
 
 impl PathNames {
-    fn new(top: &str, empty_dir_is_error: bool) -> Self {
-        PathNames { top: top.to_owned(), dirs: HashMap::new(), verbatim: Vec::new(), empty_dir_is_error }
+    fn new(top: &str, empty_dir_is_error: bool, syntax: &Syntax) -> Self {
+        PathNames {
+            top: top.to_owned(),
+            dirs: HashMap::new(),
+            verbatim: Vec::new(),
+            empty_dir_is_error,
+            markers: [syntax.delimiters[0].clone(), syntax.delimiters[2].clone()],
+        }
     }
 
     /// Marks a directory as copied without rendering what is inside it.
@@ -297,7 +313,13 @@ impl PathNames {
     }
 
     /// The project-relative rendered path, or `None` when a component renders empty.
-    fn render(&mut self, env: &Environment, path: &str, context: &Value) -> Result<Option<String>> {
+    fn render(
+        &mut self,
+        env: &Environment,
+        path: &str,
+        context: &Value,
+        is_dir: bool,
+    ) -> Result<Option<String>> {
         let below_top = &path[self.top.len() + 1..];
         let (parent, name) = match below_top.rsplit_once('/') {
             Some((parent, name)) => (Some(parent), name),
@@ -310,7 +332,7 @@ impl PathNames {
                 Some(None) => return Ok(None),
                 None => {
                     // Parents come first in sorted order; this only happens for odd names.
-                    let rendered = self.render(env, &format!("{}/{parent}", self.top), context)?;
+                    let rendered = self.render(env, &format!("{}/{parent}", self.top), context, true)?;
                     self.dirs.insert(parent.to_owned(), rendered.clone());
                     match rendered {
                         Some(p) => format!("{p}/"),
@@ -319,8 +341,12 @@ impl PathNames {
                 }
             },
         };
-        let rendered_name = render_component(env, path, name, context)?;
-        if rendered_name.is_empty() && self.empty_dir_is_error && self.dirs_below(below_top) {
+        let rendered_name = if self.markers.iter().any(|m| name.contains(m.as_str())) {
+            render_component(env, path, name, context)?
+        } else {
+            name.to_owned()
+        };
+        if rendered_name.is_empty() && self.empty_dir_is_error && is_dir {
             return Err(Error::TemplateLayout {
                 path: path.into(),
                 message: "the directory name renders empty (cookiecutter fails here too)".into(),
@@ -332,21 +358,10 @@ impl PathNames {
     }
 }
 
-impl PathNames {
-    /// Whether `below_top` is a directory of the template (it has entries below it
-    /// or was seen as one); rendered names of files may be empty.
-    fn dirs_below(&self, below_top: &str) -> bool {
-        self.dirs.keys().any(|k| k.starts_with(&format!("{below_top}/")))
-    }
-}
-
 /// Renders one file or directory name and refuses names that would leave
 /// the directory they belong to.
 fn render_component(env: &Environment, path: &str, name: &str, context: &Value) -> Result<String> {
-    if !name.contains("{{") && !name.contains("{%") {
-        return Ok(name.to_owned());
-    }
-    let rendered = render_str(env, path, name, context)?;
+    let rendered = render_str(env, path, &filters::rewrite_now_tags(name), context)?;
     if rendered.contains(['/', '\\', '\0']) || rendered == "." || rendered == ".." {
         return Err(Error::TemplateLayout {
             path: path.into(),
@@ -364,12 +379,13 @@ fn render_file(
     contents: &[u8],
     context: &Value,
     new_lines: Option<&str>,
+    trim_blocks: bool,
 ) -> Result<Vec<u8>> {
     let text = std::str::from_utf8(contents).expect("binary files are not rendered");
     let newline = new_lines.unwrap_or_else(|| detect_newline(text));
     let source =
         if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() };
-    let source = filters::rewrite_now_tags(&source);
+    let source = filters::rewrite_now_tags_with(&source, trim_blocks);
     let rendered = render_str(env, path, &source, context)?;
     Ok(if newline == "\n" { rendered.into_bytes() } else { rendered.replace('\n', newline).into_bytes() })
 }
@@ -406,22 +422,50 @@ fn detect_newline(text: &str) -> &'static str {
     }
 }
 
-/// Files are copied as they are when their extension names a binary format
-/// (as cookiecutter's binaryornot does), or when they are not UTF-8 text or
-/// hold a NUL byte.
+/// Whether a file is copied as it is instead of rendered, approximating
+/// cookiecutter's binaryornot: an extension that names a binary format, a
+/// known file signature, contents that are not UTF-8, or a start made mostly
+/// of control bytes. Text with a stray NUL is still text, as it is there.
 fn is_binary(path: &str, contents: &[u8]) -> bool {
     const BINARY_EXTENSIONS: &[&str] = &[
-        "7z", "a", "aac", "aif", "aiff", "avi", "avif", "bin", "bmp", "bz2", "class", "dat", "db", "dll",
-        "dmg", "doc", "docx", "dylib", "eot", "epub", "exe", "flac", "flv", "gif", "gz", "heic", "ico",
-        "img", "iso", "jar", "jpeg", "jpg", "lz", "lz4", "lzma", "m4a", "m4v", "mid", "mkv", "mov", "mp3",
-        "mp4", "mpeg", "mpg", "npy", "npz", "o", "odt", "ogg", "otf", "parquet", "pdf", "png", "ppt", "pptx",
-        "psd", "pyc", "pyo", "rar", "so", "sqlite", "sqlite3", "tar", "tif", "tiff", "ttc", "ttf", "wasm",
-        "wav", "webm", "webp", "wma", "wmv", "woff", "woff2", "xls", "xlsx", "xz", "zip", "zst",
+        "7z", "a", "aac", "aif", "aiff", "avi", "avif", "bin", "bmp", "bz2", "class", "db", "dll", "dmg",
+        "doc", "docx", "dylib", "eot", "epub", "exe", "flac", "flv", "gif", "gz", "heic", "ico", "img",
+        "iso", "jar", "jpeg", "jpg", "lz", "lz4", "lzma", "m4a", "m4v", "mid", "mkv", "mov", "mp3", "mp4",
+        "mpeg", "mpg", "npy", "npz", "o", "odt", "ogg", "otf", "parquet", "pdf", "png", "ppt", "pptx", "psd",
+        "pyc", "pyo", "rar", "so", "sqlite", "sqlite3", "tar", "tif", "tiff", "ttc", "ttf", "wasm", "wav",
+        "webm", "webp", "wma", "wmv", "woff", "woff2", "xls", "xlsx", "xz", "zip", "zst",
     ];
-    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).filter(|e| !e.contains('/'));
-    extension.is_some_and(|e| BINARY_EXTENSIONS.contains(&e.as_str()))
-        || contents[..contents.len().min(8192)].contains(&0)
-        || std::str::from_utf8(contents).is_err()
+    const SIGNATURES: &[&[u8]] = &[
+        b"\x89PNG",
+        b"GIF8",
+        b"\xff\xd8\xff",
+        b"%PDF",
+        b"PK\x03\x04",
+        b"\x1f\x8b",
+        b"\x7fELF",
+        b"BZh",
+        b"\xfd7zXZ",
+        b"7z\xbc\xaf",
+        b"Rar!",
+        b"\0asm",
+        b"wOFF",
+        b"wOF2",
+        b"\0\0\x01\0",
+    ];
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if extension.is_some_and(|e| BINARY_EXTENSIONS.contains(&e.as_str())) {
+        return true;
+    }
+    if contents.is_empty() {
+        return false;
+    }
+    if SIGNATURES.iter().any(|s| contents.starts_with(s)) || std::str::from_utf8(contents).is_err() {
+        return true;
+    }
+    let chunk = &contents[..contents.len().min(512)];
+    let control = chunk.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)).count();
+    control * 10 > chunk.len()
 }
 
 #[cfg(test)]
@@ -450,7 +494,7 @@ mod tests {
     fn crlf_files_keep_crlf_and_values_are_not_normalised() {
         let env = environment(Determinism::default());
         let ctx = map([("v".into(), Value::from("a\nb"))]);
-        let out = render_file(&env, "f", b"x={{ v }}\r\ny\r\n", &ctx, None).unwrap();
+        let out = render_file(&env, "f", b"x={{ v }}\r\ny\r\n", &ctx, None, false).unwrap();
         assert_eq!(out, b"x=a\r\nb\r\ny\r\n");
     }
 }

@@ -507,7 +507,6 @@ fn run_all(selftest: bool) {
 }
 
 #[test]
-#[ignore = "enable when cookiecutter.json support lands"]
 fn stamp_matches_cookiecutter_on_every_fixture() {
     let selftest = std::env::var("STAMP_COMPAT_SELFTEST").is_ok_and(|v| v == "1");
     run_all(selftest);

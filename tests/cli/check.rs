@@ -156,3 +156,18 @@ fn all_combinations_render_and_exec_reports_failures_by_combination() {
         (0, "ok       flavour=plain\nok       flavour=fancy\n2 combinations: 2 passed, 0 failed\n")
     );
 }
+#[test]
+fn the_builtin_template_matches_its_snapshots() {
+    let run = std::process::Command::new(crate::support::binary())
+        .arg("check")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "the built-in template no longer renders its snapshots; review the diff and re-bless with \
+         `cargo run -- check --update`:\n{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Enables KV v2 at the mount if needed, writes the policy, and stores the service's secrets
+# from local JSON files (never from the command line, so nothing lands in shell history or
+# the process list).
+#
+#   SECRETS_DIR=./secrets vault/setup-kv.sh     # default SECRETS_DIR: ./secrets (git-ignored)
+#
+# Expected files (see docs/secrets-management.md):
+#   $SECRETS_DIR/database.json  {"url": "...", "migration_url": "..."}
+#   $SECRETS_DIR/redis.json     {"url": "..."}
+# Run with --policy-only to write just the policy.
+set -euo pipefail
+# shellcheck source=vault/common.sh
+. "$(dirname "$0")/common.sh"
+
+SECRETS_DIR="${SECRETS_DIR:-./secrets}"
+
+# Non-dev Vault servers have no KV v2 at secret/ by default.
+# (Capture first: `grep -q` closing the pipe early would fail the pipeline under pipefail.)
+mounts="$("$VAULT" secrets list -format=json)"
+if [[ "$mounts" != *"\"${KV_MOUNT}/\""* ]]; then
+  log "enabling kv-v2 at ${KV_MOUNT}/"
+  "$VAULT" secrets enable -path="$KV_MOUNT" kv-v2
+fi
+
+log "writing policy ${SLUG}"
+"$VAULT" policy write "$SLUG" "$SCRIPT_DIR/policy.hcl"
+
+if [ "${1:-}" = "--policy-only" ]; then
+  exit 0
+fi
+
+for entry in "${SECRETS[@]}"; do
+  name="${entry%%:*}"
+  file="$SECRETS_DIR/$name.json"
+  if [ ! -f "$file" ]; then
+    log "error: $file is missing (JSON object with keys: ${entry#*:})"
+    exit 1
+  fi
+  log "storing ${KV_MOUNT}/${SLUG}/${name} from ${file}"
+  "$VAULT" kv put -mount="$KV_MOUNT" "$SLUG/$name" "@$file" >/dev/null
+done
+log "done: secrets readable at ${KV_MOUNT}/data/${SLUG}/* with policy ${SLUG}"
