@@ -40,8 +40,6 @@ pub struct Definition {
     pub prompts: serde_json::Map<String, Json>,
     /// `_copy_without_render`: fnmatch patterns on the unrendered path.
     pub copy_without_render: Vec<String>,
-    /// `_new_lines`: the newline every rendered file is written with.
-    pub new_lines: Option<String>,
     /// `_jinja2_env_vars`, checked to be ones stamp supports.
     pub syntax: Syntax,
 }
@@ -115,16 +113,9 @@ impl Definition {
                 )));
             }
         }
-        let new_lines = match variables.get("_new_lines") {
-            None | Some(Json::Null) => None,
-            Some(Json::String(s)) if s.is_empty() => None,
-            Some(Json::String(s)) if matches!(s.as_str(), "\n" | "\r\n" | "\r") => Some(s.clone()),
-            Some(other) => {
-                return Err(problem(format!(
-                    "`_new_lines` must be \"\\n\", \"\\r\\n\" or \"\\r\", not {other}"
-                )));
-            }
-        };
+        if let Some(value) = variables.get("_new_lines") {
+            check_new_lines(value).map_err(problem)?;
+        }
         let syntax = match variables.get("_jinja2_env_vars") {
             None => Syntax::default(),
             Some(Json::Object(vars)) => syntax_from(vars).map_err(problem)?,
@@ -135,7 +126,6 @@ impl Definition {
             copy_without_render: strings("_copy_without_render")?,
             variables,
             prompts,
-            new_lines,
             syntax,
         })
     }
@@ -323,9 +313,22 @@ impl Definition {
                 });
             };
             *current = override_value(current, value).map_err(invalid)?;
+            if key == "_new_lines" {
+                check_new_lines(current).map_err(invalid)?;
+            }
             keys.push(key.to_owned());
         }
         Ok(keys)
+    }
+}
+
+/// `_new_lines`, the newline every rendered file is written with, must be
+/// one Python's `open` accepts (empty or null means "detect per file").
+fn check_new_lines(value: &Json) -> std::result::Result<(), String> {
+    match value {
+        Json::Null => Ok(()),
+        Json::String(s) if matches!(s.as_str(), "" | "\n" | "\r\n" | "\r") => Ok(()),
+        other => Err(format!("`_new_lines` must be \"\\n\", \"\\r\\n\" or \"\\r\", not {other}")),
     }
 }
 

@@ -222,7 +222,13 @@ fn fnmatch_regex(pattern: &str) -> String {
 pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Reporter) -> Result<Plan> {
     let verbatim = Verbatim::for_tree(tree)?;
     let cookiecutter = tree.cookiecutter.as_ref();
-    let new_lines = cookiecutter.and_then(|d| d.new_lines.as_deref());
+    // `_new_lines` is read from the context: like any variable it may be overridden.
+    let new_lines = context
+        .get_attr("cookiecutter")
+        .and_then(|c| c.get_attr("_new_lines"))
+        .ok()
+        .and_then(|v| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned));
+    let new_lines = cookiecutter.and(new_lines.as_deref());
     let root = render_component(env, &tree.top, &tree.top, context)?;
     if root.is_empty() {
         return Err(Error::TemplateLayout {
