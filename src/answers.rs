@@ -152,7 +152,12 @@ impl Given {
                 "answers file {shown} must end in .toml, .json, .yaml or .yml"
             )));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read answers file", path, e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => {
+                Error::AnswersSyntax { path: path.to_owned(), message: "it is not UTF-8 text".into() }
+            }
+            _ => Error::io("read answers file", path, e),
+        })?;
         let syntax = |message: String| Error::AnswersSyntax { path: path.to_owned(), message };
         let entries: Vec<(String, RawValue, String)> = match extension.as_str() {
             "toml" => {
@@ -180,7 +185,12 @@ impl Given {
             }
             "yaml" | "yml" => {
                 let table: Option<IndexMap<String, RawValue>> =
-                    serde_saphyr::from_str(&text).map_err(|err| syntax(err.to_string()))?;
+                    serde_saphyr::from_str(&text).map_err(|err| {
+                        // The parser's message comes with a source excerpt; keep its first line.
+                        let text = err.to_string();
+                        let first = text.lines().next().unwrap_or_default();
+                        syntax(first.trim_start_matches("error: ").to_owned())
+                    })?;
                 table.unwrap_or_default().into_iter().map(|(k, v)| (k, v, shown.clone())).collect()
             }
             _ => unreachable!("extension checked above"),

@@ -97,18 +97,23 @@ pub fn write(
     report: Reporter,
     run_stage: StageRunner,
 ) -> Result<Vec<(Action, String)>> {
-    let actions = preview(plan, destination, on_existing)?;
     let parent = match destination.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
+    // First finish or remove what killed runs left here, so that even a
+    // refused run leaves no debris behind.
+    clean_stale_staging(&parent)?;
+    let actions = preview(plan, destination, on_existing)?;
     fs::create_dir_all(&parent).map_err(|e| Error::io("create directory", &parent, e))?;
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
         .tempdir_in(&parent)
         .map_err(|e| Error::io("create a staging directory in", &parent, e))?;
+    let owner = staging.path().join(OWNER_FILE);
+    fs::write(&owner, std::process::id().to_string()).map_err(|e| Error::io("write", &owner, e))?;
     interrupt::set_staging(Some(staging.path()));
-    let result = if destination.exists() {
+    let result = if fs::symlink_metadata(destination).is_ok() {
         write_into_existing(plan, destination, &actions, staging.path(), report, run_stage)
     } else {
         write_fresh(plan, destination, staging.path(), report, run_stage)
@@ -194,7 +199,13 @@ fn write_into_existing(
         if entry.file_type().is_dir() { staged_dirs.push(relative) } else { staged_files.push(relative) }
     }
 
+    for relative in staged_dirs.iter().chain(&staged_files) {
+        refuse_links(destination, relative)?;
+    }
     let _critical = interrupt::critical();
+    // Should the process be killed from here on, the next run finds this
+    // record and finishes the commit (see `clean_stale_staging`).
+    write_commit_record(staging, destination, &new_root, &staged_files)?;
     let mut journal = Journal::default();
     let result = (|| {
         for dir in &staged_dirs {
@@ -220,6 +231,113 @@ fn write_into_existing(
         journal.roll_back();
     }
     result
+}
+
+/// A staging directory's file naming the process that owns it.
+const OWNER_FILE: &str = ".owner";
+/// A staging directory's record of a `--force` commit in progress.
+const COMMIT_FILE: &str = ".commit";
+
+/// Removes staging directories that runs killed without a chance to clean
+/// up (their owner process is gone). One killed in the middle of a `--force`
+/// commit is first rolled forward, so the project ends up complete.
+fn clean_stale_staging(parent: &Path) -> Result<()> {
+    let Ok(listing) = fs::read_dir(parent) else { return Ok(()) };
+    for entry in listing.flatten() {
+        let name = entry.file_name();
+        if !name.to_string_lossy().starts_with(STAGING_PREFIX) || !entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            continue;
+        }
+        let staging = entry.path();
+        if !is_stale(&staging) {
+            continue;
+        }
+        if staging.join(COMMIT_FILE).is_file() {
+            roll_forward(&staging)?;
+        }
+        fs::remove_dir_all(&staging)
+            .map_err(|e| Error::io("remove the stale staging directory", &staging, e))?;
+    }
+    Ok(())
+}
+
+/// Whether no live process owns a staging directory. One without an owner
+/// file is given a minute, in case its run is just starting.
+fn is_stale(staging: &Path) -> bool {
+    match fs::read_to_string(staging.join(OWNER_FILE)) {
+        Ok(pid) => !Path::new("/proc").join(pid.trim()).exists(),
+        Err(_) => fs::metadata(staging)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 60),
+    }
+}
+
+/// The commit record: the destination, the staged root and every staged
+/// file, NUL-separated (file names may hold newlines).
+fn write_commit_record(staging: &Path, destination: &Path, new_root: &Path, files: &[PathBuf]) -> Result<()> {
+    let destination = std::path::absolute(destination).map_err(|e| Error::io("resolve", destination, e))?;
+    let mut record: Vec<u8> = Vec::new();
+    for part in [destination.as_path(), new_root].into_iter().chain(files.iter().map(PathBuf::as_path)) {
+        record.extend_from_slice(part.as_os_str().as_encoded_bytes());
+        record.push(0);
+    }
+    let path = staging.join(COMMIT_FILE);
+    fs::write(&path, record).map_err(|e| Error::io("write", &path, e))
+}
+
+/// Finishes a `--force` commit that was killed: every staged file still in
+/// staging is moved into place (replacing what is there).
+fn roll_forward(staging: &Path) -> Result<()> {
+    let path = staging.join(COMMIT_FILE);
+    let record = fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+    let mut parts = record.split(|&b| b == 0).filter(|p| !p.is_empty()).map(path_from_bytes);
+    let (Some(destination), Some(new_root)) = (parts.next(), parts.next()) else { return Ok(()) };
+    for relative in parts {
+        let staged = new_root.join(&relative);
+        if fs::symlink_metadata(&staged).is_err() {
+            continue;
+        }
+        refuse_links(&destination, &relative)?;
+        let target = destination.join(&relative);
+        create_parent(&target)?;
+        fs::rename(&staged, &target).map_err(|e| Error::io("finish writing", &target, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// Refuses to write `relative` below `destination` if the destination or any
+/// directory on the way is a symbolic link: stamp never writes through links.
+fn refuse_links(destination: &Path, relative: &Path) -> Result<()> {
+    let mut current = destination.to_owned();
+    let mut components: Vec<_> = relative.components().collect();
+    components.pop();
+    for component in std::iter::once(None).chain(components.into_iter().map(Some)) {
+        if let Some(component) = component {
+            current.push(component);
+        }
+        if fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::io(
+                "write below",
+                &current,
+                std::io::Error::other("it is a symbolic link, and stamp does not write through links"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The staged project directory: `staging/new/<project name>`, so that hooks
@@ -257,7 +375,7 @@ impl Journal {
         let mut missing = Vec::new();
         let mut current = Some(dir);
         while let Some(d) = current {
-            if d.exists() {
+            if fs::symlink_metadata(d).is_ok() {
                 break;
             }
             missing.push(d.to_owned());
@@ -319,4 +437,59 @@ fn make_executable(path: &Path) -> Result<()> {
 #[cfg(not(unix))]
 fn make_executable(_: &Path) -> Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_killed_force_commit_is_rolled_forward_and_cleaned() {
+        let parent = tempfile::tempdir().unwrap();
+        let destination = parent.path().join("project");
+        fs::create_dir_all(destination.join("docs")).unwrap();
+        fs::write(destination.join("docs/a.md"), "old a\n").unwrap();
+        fs::write(destination.join("keep.txt"), "mine\n").unwrap();
+        // A staging directory as a run killed after moving `b.md` leaves it.
+        let staging = parent.path().join(format!("{STAGING_PREFIX}killed"));
+        let new_root = staging.join("new/project");
+        fs::create_dir_all(new_root.join("docs")).unwrap();
+        fs::write(new_root.join("docs/a.md"), "new a\n").unwrap();
+        fs::write(destination.join("b.md"), "new b\n").unwrap();
+        fs::write(staging.join(OWNER_FILE), "4194304999").unwrap(); // no such process
+        let files = [PathBuf::from("b.md"), PathBuf::from("docs/a.md")];
+        write_commit_record(&staging, &destination, &new_root, &files).unwrap();
+
+        clean_stale_staging(parent.path()).unwrap();
+
+        assert_eq!(fs::read_to_string(destination.join("docs/a.md")).unwrap(), "new a\n");
+        assert_eq!(fs::read_to_string(destination.join("b.md")).unwrap(), "new b\n");
+        assert_eq!(fs::read_to_string(destination.join("keep.txt")).unwrap(), "mine\n");
+        assert!(!staging.exists());
+    }
+
+    #[test]
+    fn a_live_runs_staging_is_left_alone() {
+        let parent = tempfile::tempdir().unwrap();
+        let staging = parent.path().join(format!("{STAGING_PREFIX}live"));
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(staging.join(OWNER_FILE), std::process::id().to_string()).unwrap();
+        clean_stale_staging(parent.path()).unwrap();
+        assert!(staging.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_on_the_way_are_refused() {
+        let parent = tempfile::tempdir().unwrap();
+        let destination = parent.path().join("project");
+        fs::create_dir_all(&destination).unwrap();
+        std::os::unix::fs::symlink(parent.path(), destination.join("escape")).unwrap();
+        assert!(refuse_links(&destination, Path::new("escape/file.txt")).is_err());
+        assert!(
+            refuse_links(&destination, Path::new("escape")).is_ok(),
+            "the link itself is replaced, not followed"
+        );
+        assert!(refuse_links(&destination, Path::new("docs/file.txt")).is_ok());
+    }
 }

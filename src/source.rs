@@ -157,6 +157,7 @@ fn read_entries(dir: &Path, sub: &str) -> Result<Vec<SourceEntry>> {
     if !dir.join(sub).is_dir() {
         return Ok(entries);
     }
+    let root = dir.canonicalize().ok();
     for entry in walkdir::WalkDir::new(dir.join(sub)).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_owned();
@@ -167,19 +168,30 @@ fn read_entries(dir: &Path, sub: &str) -> Result<Vec<SourceEntry>> {
             return Err(layout(dir, format!("{} is not valid UTF-8", relative.display())));
         };
         let kind = entry.file_type();
-        let file = if kind.is_dir() {
+        // A link is followed, as cookiecutter follows it, but only to a place inside the template.
+        let metadata = if kind.is_symlink() {
+            let inside = match (entry.path().canonicalize(), &root) {
+                (Ok(target), Some(root)) => target.starts_with(root),
+                _ => false,
+            };
+            if !inside {
+                return Err(layout(
+                    dir,
+                    format!("{path} is a symbolic link to somewhere outside the template"),
+                ));
+            }
+            std::fs::metadata(entry.path()).map_err(|e| Error::io("read template file", entry.path(), e))?
+        } else {
+            entry.metadata().map_err(|e| Error::io("read template file", entry.path(), e.into()))?
+        };
+        let file = if metadata.is_dir() {
             None
-        } else if kind.is_file() {
+        } else if metadata.is_file() {
             let contents =
                 std::fs::read(entry.path()).map_err(|e| Error::io("read template file", entry.path(), e))?;
-            let metadata =
-                entry.metadata().map_err(|e| Error::io("read template file", entry.path(), e.into()))?;
             Some(SourceFile { contents, executable: is_executable(&metadata) })
         } else {
-            return Err(layout(
-                dir,
-                format!("{path} is a symbolic link or special file, which templates may not hold"),
-            ));
+            return Err(layout(dir, format!("{path} is a special file, which templates may not hold")));
         };
         entries.push(SourceEntry { path, file });
     }

@@ -5,6 +5,7 @@ mod answers;
 mod check;
 mod errors;
 mod generate;
+mod hardening;
 mod prompt;
 mod support;
 mod vars;

@@ -1,0 +1,289 @@
+//! Hostile templates, hostile values and faults: nothing is written outside
+//! the destination, nothing half-written, nothing leaked.
+
+use std::fs;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{Scratch, binary, tree};
+
+const HEAD: &str = "[template]\nname = \"t\"\nversion = \"1\"\n";
+
+/// The names directly inside a directory that look like stamp's staging.
+fn staging_left(dir: &std::path::Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .map(|l| {
+            l.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".stamp-staging-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn links_out_of_the_template_are_refused_and_links_inside_followed() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n"));
+    scratch.write("tpl/{{cookiecutter.n}}/real.txt", "inside {{ cookiecutter.n }}\n");
+    std::os::unix::fs::symlink("real.txt", scratch.path("tpl/{{cookiecutter.n}}/alias.txt")).unwrap();
+    let run = scratch.run(&["-t", "tpl"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(fs::read_to_string(scratch.path("app/alias.txt")).unwrap(), "inside app\n");
+
+    let secret = scratch.write("outside/secret.txt", "do not copy\n");
+    std::os::unix::fs::symlink(&secret, scratch.path("tpl/{{cookiecutter.n}}/leak.txt")).unwrap();
+    let run = scratch.run(&["-t", "tpl", "-o", "second"]);
+    assert_eq!(run.code, 3);
+    assert_eq!(
+        run.stderr,
+        "error: bad template tpl: {{cookiecutter.n}}/leak.txt is a symbolic link to somewhere outside the template\n"
+    );
+    assert!(!scratch.path("second").exists());
+}
+
+#[test]
+fn names_that_would_leave_the_destination_are_refused() {
+    // A NUL cannot travel in an argument: it comes from an answers file.
+    for (value, shown) in [("..", "\"..\""), ("/etc/cron.d", "\"/etc/cron.d\""), ("a\\u0000b", "\"a\\0b\"")] {
+        let scratch = Scratch::new();
+        scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n[[variables]]\nname = \"f\"\ndefault = \"x\"\n"));
+        scratch.write("tpl/{{cookiecutter.n}}/{{cookiecutter.f}}", "data\n");
+        scratch.write("answers.toml", format!("f = \"{value}\"\n"));
+        let run = scratch.run(&["-t", "tpl", "-a", "answers.toml"]);
+        assert_eq!(run.code, 3, "{value:?}: {run:?}");
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: bad template {{{{cookiecutter.n}}}}/{{{{cookiecutter.f}}}}: the name renders to {shown}, which is not a single file name\n"
+            )
+        );
+        assert_eq!(scratch.top_level(), ["answers.toml", "tpl"]);
+    }
+}
+
+#[test]
+fn force_never_writes_through_a_link_in_the_destination() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n"));
+    scratch.write("tpl/{{cookiecutter.n}}/sub/file.txt", "generated\n");
+    scratch.write("elsewhere/keep.txt", "precious\n");
+    fs::create_dir_all(scratch.path("app")).unwrap();
+    std::os::unix::fs::symlink(scratch.path("elsewhere"), scratch.path("app/sub")).unwrap();
+    let before = tree(&scratch.path("elsewhere"));
+    let run = scratch.run(&["-t", "tpl", "--force"]);
+    assert_eq!(run.code, 5, "{run:?}");
+    assert!(
+        run.stderr.starts_with("error: cannot write below app/sub\ncaused by: it is a symbolic link"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&scratch.path("elsewhere")), before);
+    assert!(!scratch.path("app/.stamp-answers.toml").exists());
+    assert!(staging_left(scratch.dir.path()).is_empty());
+}
+
+#[test]
+fn secrets_reach_only_the_files_that_use_them() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "tpl/stamp.toml",
+        format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n[[variables]]\nname = \"token\"\ntype = \"secret\"\nvalidation = {{ regex = \"[a-z]+\" }}\n"),
+    );
+    scratch.write("tpl/{{cookiecutter.n}}/config.env", "TOKEN={{ cookiecutter.token }}\n");
+    scratch.write("secret.toml", "token = \"hunterhunter\"\n");
+    for args in [
+        &["-t", "tpl", "-a", "secret.toml", "-v"][..],
+        &["-t", "tpl", "-a", "secret.toml", "-o", "dry", "--dry-run"],
+    ] {
+        let run = scratch.run(args);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(!run.stdout.contains("hunter") && !run.stderr.contains("hunter"), "{run:?}");
+    }
+    assert_eq!(fs::read_to_string(scratch.path("app/config.env")).unwrap(), "TOKEN=hunterhunter\n");
+    assert!(!fs::read_to_string(scratch.path("app/.stamp-answers.toml")).unwrap().contains("hunter"));
+    let run = scratch.run(&["-t", "tpl", "-o", "bad", "token=Hunter2Secret"]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains("Hunter2Secret"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: invalid value for `token` in the command line: the value does not match ^(?:[a-z]+)$\n"
+    );
+}
+
+/// A template of `files` files of about 8 KB each, in directories of 20.
+fn big_template(scratch: &Scratch, files: usize) {
+    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"big\"\n"));
+    let body = "line {{ cookiecutter.n }} with some padding text to make the file larger\n".repeat(110);
+    for i in 0..files {
+        scratch.write(&format!("tpl/{{{{cookiecutter.n}}}}/d{:03}/f{i:05}.txt", i / 20), &body);
+    }
+}
+
+/// A small deterministic generator, so a failure can be replayed from its seed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+#[test]
+fn killed_runs_leave_nothing_or_everything() {
+    let scratch = Scratch::new();
+    big_template(&scratch, 800);
+    let started = Instant::now();
+    let reference = scratch.run(&["-t", "tpl", "-o", "reference"]);
+    assert_eq!(reference.code, 0, "{reference:?}");
+    let full = started.elapsed().as_millis() as u64;
+    let expected = tree(&scratch.path("reference/big"));
+
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let mut random = Lcg(seed);
+    for round in 0..10 {
+        let out = scratch.path(&format!("run{round}"));
+        let signal = if round % 2 == 0 { "INT" } else { "KILL" };
+        let mut child = Command::new(binary())
+            .args(["-t", "tpl", "-o"])
+            .arg(&out)
+            .current_dir(scratch.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(random.below(full + 20)));
+        let _ = Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
+        child.wait().unwrap();
+        let context = format!("seed {seed}, round {round}, SIG{signal}");
+        let project = out.join("big");
+        if project.exists() {
+            assert_eq!(tree(&project), expected, "{context}: a partial project was left");
+        }
+        if signal == "INT" {
+            assert!(staging_left(&out).is_empty(), "{context}: staging left after SIGINT");
+        }
+        // Whatever was left, the next run finishes the job and cleans up.
+        let again = scratch.run(&["-t", "tpl", "-o", out.to_str().unwrap()]);
+        assert!(matches!(again.code, 0 | 4), "{context}: {again:?}");
+        assert_eq!(tree(&project), expected, "{context}");
+        assert!(staging_left(&out).is_empty(), "{context}: stale staging was not cleaned");
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_nothing_behind() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n"));
+    scratch.write("tpl/{{cookiecutter.n}}/small.txt", "ok\n");
+    scratch.write("tpl/{{cookiecutter.n}}/huge.txt", "x".repeat(1 << 20));
+    // A file-size limit makes writes fail with EFBIG, as a full disk would with ENOSPC.
+    let output = Command::new("sh")
+        .args(["-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"", binary(), "-t", "tpl"])
+        .current_dir(scratch.dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.starts_with("error: cannot write "), "{stderr}");
+    assert_eq!(scratch.top_level(), ["tpl"], "nothing written, no staging left");
+}
+
+#[test]
+fn a_read_only_destination_is_an_io_error_and_untouched() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n"));
+    scratch.write("tpl/{{cookiecutter.n}}/a.txt", "a\n");
+    fs::create_dir(scratch.path("ro")).unwrap();
+    // A read-only tmpfs in a private mount namespace (root permissions cannot bypass it).
+    let script = "mount -t tmpfs -o size=1m,ro tmpfs ro && exec \"$0\" \"$@\"";
+    let output = Command::new("unshare")
+        .args(["-rm", "sh", "-c", script, binary(), "-t", "tpl", "-o", "ro"])
+        .current_dir(scratch.dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare (util-linux) runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr
+            .starts_with("error: cannot create a staging directory in ro\ncaused by: Read-only file system"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_destination_that_appears_mid_run_is_left_as_it_appeared() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/cookiecutter.json", "{\"name\": \"app\"}");
+    scratch.write("tpl/{{cookiecutter.name}}/a.txt", "a\n");
+    // The hook plays another process creating the destination while stamp works.
+    scratch.write(
+        "tpl/hooks/pre_gen_project.sh",
+        "#!/bin/sh\nmkdir -p '{{ cookiecutter._output_dir }}/{{ cookiecutter.name }}'\necho theirs > '{{ cookiecutter._output_dir }}/{{ cookiecutter.name }}/theirs.txt'\n",
+    );
+    let run = scratch.run(&["-t", "tpl", "-o", "out", "--accept-hooks", "yes"]);
+    assert_eq!(run.code, 4, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: out/app already exists; pass --force to replace the template's files in it\n"
+    );
+    assert_eq!(tree(&scratch.path("out")), "app/\napp/theirs.txt = \"theirs\\n\"\n");
+}
+
+#[test]
+fn every_error_is_one_line_with_its_exit_code() {
+    let scratch = Scratch::new();
+    crate::support::basic_template(&scratch);
+    scratch.write("tpl/snapshots/one.toml", "name = \"X\"\n");
+    scratch.write("bad-manifest/stamp.toml", "[template]\nname = 1\n");
+    scratch.write("bad-json/cookiecutter.json", "{\"a\": ");
+    scratch.write("bad-ext/cookiecutter.json", "{\"a\": \"x\", \"_extensions\": [\"mine.Ext\"]}");
+    scratch.write("bad-ext/{{cookiecutter.a}}/f", "");
+    scratch.write("bad-syntax/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n"));
+    scratch.write("bad-syntax/{{cookiecutter.n}}/f", "{% for %}\n");
+    scratch.write("hook-fails/cookiecutter.json", "{\"a\": \"x\"}");
+    scratch.write("hook-fails/{{cookiecutter.a}}/f", "");
+    scratch.write("hook-fails/hooks/post_gen_project.sh", "#!/bin/sh\nexit 3\n");
+    scratch.write("answers.yaml", "name: [unclosed\n");
+    scratch.write("answers.json", "[1, 2]");
+    scratch.write("latin1.toml", b"name = \"caf\xe9\"\n");
+    fs::create_dir_all(scratch.path("exists/demo")).unwrap();
+    let cases: &[(&[&str], i32)] = &[
+        (&["--bogus"], 2),
+        (&["-t", "tpl", "--skip-existing"], 2),
+        (&["-t", "tpl", "noequals"], 2),
+        (&["-t", "tpl", "name=X", "nope=1"], 2),
+        (&["-t", "tpl", "name=X", "license=GPL"], 2),
+        (&["-t", "tpl"], 2),
+        (&["-t", "tpl", "-a", "answers.yaml"], 2),
+        (&["-t", "tpl", "-a", "answers.json"], 2),
+        (&["-t", "tpl", "-a", "latin1.toml"], 2),
+        (&["-t", "tpl", "-a", "answers.ini"], 2),
+        (&["check", "-t", "tpl", "nosuchcase"], 2),
+        (&["-t", "bad-manifest"], 3),
+        (&["-t", "bad-json"], 3),
+        (&["-t", "bad-ext"], 3),
+        (&["-t", "bad-syntax"], 3),
+        (&["-t", "hook-fails", "--accept-hooks", "yes"], 3),
+        (&["-t", "missing-dir"], 3),
+        (&["-t", "tpl", "-o", "exists", "name=Demo"], 4),
+        (&["-t", "tpl", "-a", "no-such-file.toml"], 5),
+        (&["check", "-t", "tpl", "--snapshots", "no-such-dir"], 5),
+    ];
+    for (args, code) in cases {
+        let run = scratch.run(args);
+        assert_eq!(run.code, *code, "{args:?}: {run:?}");
+        let mut lines = run.stderr.lines();
+        assert!(lines.next().is_some_and(|l| l.starts_with("error: ")), "{args:?}: {}", run.stderr);
+        if !args.contains(&"--bogus") && !args.contains(&"--skip-existing") {
+            // clap's own usage errors add a usage block; everything else is one line plus causes.
+            assert!(lines.all(|l| l.starts_with("caused by: ")), "{args:?}: {}", run.stderr);
+        }
+        assert!(!run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"), "{args:?}");
+    }
+    assert!(!scratch.path("x").exists(), "no failed run wrote its project");
+}
