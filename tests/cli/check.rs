@@ -171,3 +171,17 @@ fn the_builtin_template_matches_its_snapshots() {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+#[test]
+fn a_secret_scanner_finds_nothing_in_the_builtin_snapshots() {
+    let output = std::process::Command::new("ripsecrets")
+        .arg("snapshots")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("ripsecrets is installed by `bash scripts/test` (cargo install ripsecrets)");
+    assert!(
+        output.status.success(),
+        "ripsecrets found something that looks like a credential:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
