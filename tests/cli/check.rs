@@ -185,3 +185,48 @@ fn a_secret_scanner_finds_nothing_in_the_builtin_snapshots() {
         String::from_utf8_lossy(&output.stdout)
     );
 }
+
+#[test]
+fn time_and_randomness_are_frozen_so_snapshots_hold() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "tpl/stamp.toml",
+        "[template]\nname = \"t\"\nversion = \"1\"\n[[variables]]\nname = \"n\"\ndefault = \"app\"\n",
+    );
+    scratch.write(
+        "tpl/{{cookiecutter.n}}/volatile.txt",
+        "{% now 'utc', '%Y-%m-%dT%H:%M:%S' %} {{ uuid4() }} {{ random_ascii_string(16) }}\n",
+    );
+    scratch.write("tpl/snapshots/one.toml", "");
+    assert_eq!(scratch.run(&["check", "-t", "tpl", "--update"]).code, 0);
+    let stored = fs::read_to_string(scratch.path("tpl/snapshots/one/volatile.txt")).unwrap();
+    assert!(stored.starts_with("1970-01-01T00:00:00 "), "{stored}");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let run = scratch.run(&["check", "-t", "tpl"]);
+    assert_eq!(run.code, 0, "{run:?}");
+
+    // SOURCE_DATE_EPOCH moves the frozen clock, for `new` and `check` alike.
+    let output = std::process::Command::new(crate::support::binary())
+        .args(["-t", "tpl", "-o", "dated"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .current_dir(scratch.dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let first = fs::read_to_string(scratch.path("dated/app/volatile.txt")).unwrap();
+    assert!(first.starts_with("2023-11-14T22:13:20 "), "{first}");
+    let again = std::process::Command::new(crate::support::binary())
+        .args(["-t", "tpl", "-o", "dated-again"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .current_dir(scratch.dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert_eq!(
+        fs::read_to_string(scratch.path("dated-again/app/volatile.txt")).unwrap(),
+        first,
+        "same seed, same bytes"
+    );
+}

@@ -202,3 +202,29 @@ fn seed_renders_like_jinja2() {
         assert!(rendered == expected, "include_sentry={sentry}: stamp and Jinja2 differ");
     }
 }
+
+#[test]
+fn hooks_need_consent_and_are_skipped_with_a_warning_without_a_terminal() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/cookiecutter.json", "{\"name\": \"app\"}");
+    scratch.write("tpl/{{cookiecutter.name}}/a.txt", "a\n");
+    scratch.write("tpl/hooks/post_gen_project.sh", "#!/bin/sh\necho ran > hook.txt\n");
+    scratch.write("tpl/hooks/pre_gen_project.py", "print('pre')\n");
+    let run = scratch.run(&["-t", "tpl", "-o", "skipped"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.starts_with(
+            "warning: skipped the template's hooks (post_gen_project.sh, pre_gen_project.py): no terminal to ask; pass --accept-hooks yes to run them\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!scratch.path("skipped/app/hook.txt").exists());
+    let run = scratch.run(&["-t", "tpl", "-o", "declined", "--accept-hooks", "no"]);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let run = scratch.run(&["-t", "tpl", "-o", "accepted", "--accept-hooks", "yes"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "", "hook output goes to stderr, never stdout");
+    assert!(run.stderr.starts_with("pre\n"), "{}", run.stderr);
+    assert_eq!(fs::read_to_string(scratch.path("accepted/app/hook.txt")).unwrap(), "ran\n");
+}
