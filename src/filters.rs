@@ -34,9 +34,14 @@ fn yaml_quote(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            // Line and paragraph separators and the BOM would be read as breaks or markers.
-            '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            // Outside YAML's printable set, or read as line breaks or a byte-order mark.
+            c if !is_yaml_printable(c) || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                match c as u32 {
+                    code @ 0..=0xff => out.push_str(&format!("\\x{code:02x}")),
+                    code @ 0x100..=0xffff => out.push_str(&format!("\\u{code:04x}")),
+                    code => out.push_str(&format!("\\U{code:08x}")),
+                }
+            }
             c => out.push(c),
         }
     }
@@ -247,6 +252,11 @@ fn json_string(text: &str, out: &mut String) {
     out.push('"');
 }
 
+/// YAML 1.2's `c-printable` set.
+fn is_yaml_printable(c: char) -> bool {
+    matches!(c as u32, 0x09 | 0x0a | 0x0d | 0x20..=0x7e | 0x85 | 0xa0..=0xd7ff | 0xe000..=0xfffd | 0x10000..)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +280,7 @@ mod tests {
     #[test]
     fn yaml_quote_keeps_unicode_and_escapes_the_rest() {
         assert_eq!(yaml_quote("a\"b\\c\nd\t🚀\u{2028}"), "\"a\\\"b\\\\c\\nd\\t🚀\\u2028\"");
+        assert_eq!(yaml_quote("\u{80}\u{9f}\u{7f}\u{fffe}\0"), "\"\\x80\\x9f\\x7f\\ufffe\\x00\"");
         assert_eq!(render("{{ 'x<y' | tojson }}"), "\"x\\u003cy\"");
     }
 
