@@ -1,0 +1,177 @@
+//! What each fuzz target does with one input. Shared, through `#[path]`, by the
+//! fuzz targets in `fuzz_targets/` and by `tests/fuzz_regressions.rs`, so a
+//! reproducer replays through exactly the code the fuzzer ran. Every function
+//! accepts any bytes; an `Err` from stamp is a fine outcome, a panic is a bug.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use stamp::answers::Given;
+use stamp::prompt::NoPrompter;
+use stamp::source::{SourceTree, TemplateSource};
+use stamp::{Determinism, Location};
+
+/// `manifest_toml`: a `stamp.toml` (inputs that are not UTF-8 are skipped:
+/// stamp reads the file with `read_to_string`, which refuses them).
+pub fn manifest_toml(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = stamp::manifest::Manifest::from_toml(Path::new("stamp.toml"), text);
+    }
+}
+
+/// `cookiecutter_json`: the bytes as `cookiecutter.json` in a per-process
+/// directory, loaded as a definition; a loaded one is also turned into
+/// questions, as `stamp vars` and the known-key checks do.
+pub fn cookiecutter_json(data: &[u8]) {
+    let dir = scratch().lock().unwrap_or_else(|e| e.into_inner());
+    std::fs::write(dir.path().join("cookiecutter.json"), data).expect("write cookiecutter.json");
+    if let Ok(definition) = stamp::cookiecutter::Definition::load(dir.path()) {
+        let _ = definition.manifest("fuzz");
+    }
+}
+
+/// `answers`: the first byte picks the format (`.toml`, `.json`, `.yaml`,
+/// `.yml`), the rest is the answers file. Answers that load are then used to
+/// render the fixed template of [`render`], so typed values (lists, tables,
+/// numbers, nulls) reach the questions' parsers too.
+pub fn answers(data: &[u8]) {
+    let Some((&first, body)) = data.split_first() else { return };
+    let extension = ["toml", "json", "yaml", "yml"][usize::from(first) % 4];
+    let dir = scratch().lock().unwrap_or_else(|e| e.into_inner());
+    let path = dir.path().join(format!("answers.{extension}"));
+    std::fs::write(&path, body).expect("write answers file");
+    let mut given = Given::default();
+    if given.load_file(&path).is_ok() {
+        render_given(&given);
+    }
+}
+
+/// `render`: `KEY=VALUE` pairs, one per line (or, when the input holds an
+/// ASCII record separator 0x1E, separated by that, so values can hold
+/// newlines), given through `Given::set_pair` and rendered with the fixed
+/// template below, without a terminal.
+pub fn render(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let separator = if text.contains('\x1e') { '\x1e' } else { '\n' };
+    let mut given = Given::default();
+    for pair in text.split(separator).filter(|p| !p.is_empty()) {
+        if given.set_pair(pair).is_err() {
+            return;
+        }
+    }
+    render_given(&given);
+}
+
+fn render_given(given: &Given) {
+    let (tree, location) = fixed_template();
+    let _ = stamp::render_project(tree, given, &mut NoPrompter, &|_| {}, Determinism::default(), location);
+}
+
+/// A scratch directory, one per process, for the inputs that must be files.
+fn scratch() -> &'static Mutex<tempfile::TempDir> {
+    static DIR: OnceLock<Mutex<tempfile::TempDir>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        Mutex::new(tempfile::Builder::new().prefix("stamp-fuzz-").tempdir().expect("temp dir"))
+    })
+}
+
+/// The template `render` and `answers` render with: every kind of question,
+/// a templated default, a condition, a validation, templated file and
+/// directory names (one that can render empty) and the usual filters.
+pub const STAMP_TOML: &str = r#"[template]
+name = "fuzz"
+version = "1.0.0"
+copy_without_render = ["raw/**"]
+next_steps = "cd {{ cookiecutter.slug }}"
+
+[[variables]]
+name = "name"
+default = "Fuzz Project"
+
+[[variables]]
+name = "slug"
+default = "{{ cookiecutter.name | slugify }}"
+validation = { regex = "[a-z0-9][a-z0-9._-]*", message = "lower-case letters, digits, '.', '_' and '-'" }
+
+[[variables]]
+name = "module"
+default = "{{ cookiecutter.slug | replace('-', '_') }}"
+
+[[variables]]
+name = "license"
+type = "choice"
+choices = ["MIT", "Apache-2.0", "none"]
+
+[[variables]]
+name = "docker"
+type = "bool"
+default = true
+
+[[variables]]
+name = "services"
+type = "multichoice"
+choices = ["postgres", "redis", "sentry"]
+default = ["postgres"]
+
+[[variables]]
+name = "port"
+type = "integer"
+default = 8000
+when = "{{ cookiecutter.docker }}"
+
+[[variables]]
+name = "token"
+type = "secret"
+default = "dev-token"
+"#;
+
+const FILES: &[(&str, &str)] = &[
+    (
+        "{{cookiecutter.slug}}/README.md",
+        "# {{ cookiecutter.name }}\n\n{{ cookiecutter.name | upper }} / {{ cookiecutter.name.title() }}\n\
+         License: {{ cookiecutter.license }}\nServices: {{ cookiecutter.services | join(', ') }}\n\
+         {% for s in cookiecutter.services %}- {{ s | center(12) }}\n{% endfor %}\
+         {{ cookiecutter.services }} {{ cookiecutter.docker }}\n",
+    ),
+    (
+        "{{cookiecutter.slug}}/{{cookiecutter.module}}.py",
+        "NAME = {{ cookiecutter.name | jsonify }}\nSLUG = {{ cookiecutter.slug | tojson }}\n\
+         SERVICES = {{ cookiecutter.services | jsonify }}\nSHORT = {{ cookiecutter.name | truncate(10) | jsonify }}\n",
+    ),
+    (
+        "{{cookiecutter.slug}}/{% if cookiecutter.docker %}Dockerfile{% endif %}",
+        "FROM python:3.12\nEXPOSE {{ cookiecutter.port }}\nENV TOKEN={{ cookiecutter.token }}\n",
+    ),
+    (
+        "{{cookiecutter.slug}}/{% if cookiecutter.license != 'none' %}LICENSE{% endif %}",
+        "{{ cookiecutter.license }} license for {{ cookiecutter.name | replace('\\n', ' ') }}\n",
+    ),
+    (
+        "{{cookiecutter.slug}}/config/{{ cookiecutter.services | first | default('none') }}.yaml",
+        "name: {{ cookiecutter.name | jsonify }}\nservices:\n{% for s in cookiecutter.services %}  - {{ s }}\n{% endfor %}\
+         port: {{ cookiecutter.port | default(0) }}\ntoken: {{ cookiecutter.token | jsonify }}\n",
+    ),
+    ("{{cookiecutter.slug}}/raw/notes.txt", "{{ cookiecutter.name }} {% stays %} as written\n"),
+];
+
+/// The fixed template, written to a per-process directory and loaded once.
+pub fn fixed_template() -> (&'static Arc<SourceTree>, &'static Location) {
+    static TEMPLATE: OnceLock<(Arc<SourceTree>, Location, tempfile::TempDir)> = OnceLock::new();
+    let (tree, location, _) = TEMPLATE.get_or_init(|| {
+        let dir = tempfile::Builder::new().prefix("stamp-fuzz-template-").tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("stamp.toml"), STAMP_TOML).expect("write stamp.toml");
+        for (path, contents) in FILES {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create template dir");
+            std::fs::write(path, contents).expect("write template file");
+        }
+        let tree = SourceTree::load(&TemplateSource::Directory(dir.path().to_owned()))
+            .unwrap_or_else(|e| panic!("the fuzz template does not load: {e}"));
+        let location =
+            Location { template: dir.path().display().to_string(), output_dir: PathBuf::from(".") };
+        (Arc::new(tree), location, dir)
+    });
+    (tree, location)
+}

@@ -1,0 +1,82 @@
+//! Replays fuzz inputs through the code the fuzz targets run (`fuzz/harness.rs`,
+//! shared with them): every reproducer under `tests/fixtures/fuzz/<target>/`
+//! (each was a crash once) and every seed under `fuzz/seeds/<target>/`. Each
+//! must come back as `Ok` or `Err`, never as a panic. See README, "Fuzzing".
+
+#[path = "../fuzz/harness.rs"]
+mod harness;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// Feeds every file of the target's directories to `run`; fails naming each
+/// input that panicked.
+fn replay(target: &str, run: fn(&[u8])) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dirs = [root.join("tests/fixtures/fuzz").join(target), root.join("fuzz/seeds").join(target)];
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    for dir in &dirs {
+        let Ok(listing) = std::fs::read_dir(dir) else { continue };
+        for entry in listing {
+            let path = entry.expect("read fuzz input directory").path();
+            if path.is_file() {
+                inputs.push(path);
+            }
+        }
+    }
+    inputs.sort();
+    assert!(!inputs.is_empty(), "no inputs for {target} in {dirs:?}");
+    let panicked: Vec<String> = inputs
+        .iter()
+        .filter(|path| {
+            let data = std::fs::read(path).expect("read fuzz input");
+            catch_unwind(AssertUnwindSafe(|| run(&data))).is_err()
+        })
+        .map(|path| path.strip_prefix(root).unwrap_or(path).display().to_string())
+        .collect();
+    assert!(panicked.is_empty(), "{target}: these inputs panic: {panicked:#?}");
+}
+
+#[test]
+fn manifest_toml_inputs_do_not_panic() {
+    replay("manifest_toml", harness::manifest_toml);
+}
+
+#[test]
+fn cookiecutter_json_inputs_do_not_panic() {
+    replay("cookiecutter_json", harness::cookiecutter_json);
+}
+
+#[test]
+fn answers_inputs_do_not_panic() {
+    replay("answers", harness::answers);
+}
+
+#[test]
+fn render_inputs_do_not_panic() {
+    replay("render", harness::render);
+}
+
+/// The fixed template the `render` and `answers` targets use must itself
+/// render, or those targets would only ever exercise error paths.
+#[test]
+fn fuzz_template_renders_with_its_defaults() {
+    let (tree, location) = harness::fixed_template();
+    let rendered = stamp::render_project(
+        tree,
+        &stamp::Given::default(),
+        &mut stamp::prompt::NoPrompter,
+        &|_| {},
+        stamp::Determinism::default(),
+        location,
+    )
+    .unwrap_or_else(|e| panic!("the fuzz template does not render: {e}"));
+    assert_eq!(rendered.plan.root, "fuzz-project");
+    let files: Vec<&str> =
+        rendered.plan.entries.iter().filter(|e| e.file.is_some()).map(|e| e.path.as_str()).collect();
+    for expected in
+        ["Dockerfile", "LICENSE", "README.md", "config/postgres.yaml", "fuzz_project.py", "raw/notes.txt"]
+    {
+        assert!(files.contains(&expected), "{expected} missing from {files:?}");
+    }
+}
