@@ -374,7 +374,7 @@ fn print_summary(outcome: &Outcome, dry_run: bool, verbose: bool) {
         }
     }
     let where_ = outcome.destination.display();
-    let template = format!("{} {}", outcome.template_name, outcome.template_version);
+    let template = &outcome.template;
     if dry_run {
         eprintln!(
             "Dry run: {where_} would get {} files ({}); nothing was written.",

@@ -67,8 +67,8 @@ pub struct Request {
 /// What a run did (or, for a dry run, would do).
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub template_name: String,
-    pub template_version: String,
+    /// The template's name and version, as people read them.
+    pub template: String,
     pub destination: PathBuf,
     /// One entry per file of the project, in path order.
     pub actions: Vec<(Action, String)>,
@@ -148,8 +148,7 @@ pub fn generate(request: &Request, prompter: &mut dyn prompt::Prompter, report: 
         None => None,
     };
     Ok(Outcome {
-        template_name: manifest.info.name.clone(),
-        template_version: manifest.info.version.clone(),
+        template: manifest.info.label(),
         destination,
         actions,
         next_steps,

@@ -32,6 +32,13 @@ pub struct TemplateInfo {
     pub next_steps: Option<String>,
 }
 
+impl TemplateInfo {
+    /// `name version`, or just the name when there is no version (cookiecutter templates).
+    pub fn label(&self) -> String {
+        if self.version.is_empty() { self.name.clone() } else { format!("{} {}", self.name, self.version) }
+    }
+}
+
 /// The type of a question's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -9,7 +9,7 @@ use crate::manifest::{DefaultValue, Kind, Manifest, Question};
 /// One block per question, for people.
 pub fn text(manifest: &Manifest) -> String {
     let info = &manifest.info;
-    let mut out = format!("{} {}\n", info.name, info.version);
+    let mut out = format!("{}\n", info.label());
     if !info.description.is_empty() {
         out.push_str(&format!("{}\n", info.description));
     }
@@ -88,7 +88,7 @@ pub fn schema(manifest: &Manifest) -> Json {
     }
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": format!("Answers for {} {}", manifest.info.name, manifest.info.version),
+        "title": format!("Answers for {}", manifest.info.label()),
         "type": "object",
         "properties": properties,
         "additionalProperties": false,
