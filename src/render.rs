@@ -13,7 +13,7 @@ use crate::cookiecutter::Syntax;
 use crate::error::{Error, Result};
 use crate::filters::{self, Determinism};
 use crate::python;
-use crate::source::SourceTree;
+use crate::source::{SourceEntry, SourceTree};
 
 /// Progress reported while rendering and writing.
 #[derive(Debug, Clone, Copy)]
@@ -219,6 +219,13 @@ fn fnmatch_regex(pattern: &str) -> String {
 }
 
 /// Renders every entry of `tree` with `context` into a [`Plan`].
+///
+/// Names are rendered first, in path order (a directory's name is needed by
+/// everything inside it); file contents are then rendered on all cores. The
+/// result, and the error reported when several entries fail (the first in
+/// path order), are the same as rendering one entry after the other. When the
+/// template calls the random helpers, whose seeded draws depend on the order
+/// of calls, everything is rendered in path order on one thread.
 pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Reporter) -> Result<Plan> {
     let verbatim = Verbatim::for_tree(tree)?;
     let cookiecutter = tree.cookiecutter.as_ref();
@@ -229,57 +236,217 @@ pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Repor
         .ok()
         .and_then(|v| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned));
     let new_lines = cookiecutter.and(new_lines.as_deref());
-    let root = render_component(env, &tree.top, &tree.top, context)?;
+    let syntax = cookiecutter.map(|d| d.syntax.clone()).unwrap_or_default();
+    let root = render_component(env, &tree.top, &tree.top, context, plain_syntax(&syntax))?;
     if root.is_empty() {
         return Err(Error::TemplateLayout {
             path: tree.top.clone().into(),
             message: "the project directory's name renders empty".into(),
         });
     }
-    let syntax = cookiecutter.map(|d| d.syntax.clone()).unwrap_or_default();
+    let in_order = uses_random_helpers(tree);
     let mut names = PathNames::new(&tree.top, cookiecutter.is_some(), &syntax);
     let mut entries = Vec::with_capacity(tree.entries.len());
+    // Files whose contents are rendered after the names: (index in `entries`, source entry).
+    let mut jobs: Vec<(usize, &SourceEntry)> = Vec::new();
+    let render = |entry: &SourceEntry, contents: &[u8]| {
+        render_file(env, &entry.path, contents, context, new_lines, syntax.trim_blocks)
+    };
     report(Event::Started { phase: Phase::Rendering, total: tree.entries.len() });
+    // An error while naming stops the walk; a file before it may still fail first.
+    let mut naming_error = None;
     for entry in &tree.entries {
-        report(Event::Step { path: &entry.path });
-        let below_top = &entry.path[tree.top.len() + 1..];
-        let copied = names.verbatim_path(below_top);
-        let path = match &copied {
-            Some(path) => path.clone(),
-            None => match names.render(env, &entry.path, context, entry.file.is_none())? {
-                Some(path) => path,
-                None => continue,
-            },
-        };
-        let file = match &entry.file {
-            // A directory matching copy_without_render is copied whole, names and all.
-            None if copied.is_none() && verbatim.is_match(below_top) => {
-                names.copy_verbatim(below_top, &path);
-                None
+        let job = match plan_entry(entry, tree, env, context, &verbatim, &mut names) {
+            Ok(job) => job,
+            Err(err) => {
+                naming_error = Some(err);
+                break;
             }
-            None => None,
-            Some(file) => {
-                let contents = if copied.is_some()
-                    || verbatim.is_match(below_top)
-                    || is_binary(below_top, &file.contents)
-                {
-                    file.contents.clone()
+        };
+        match job {
+            None => report(Event::Step { path: &entry.path }),
+            Some((path, None)) => {
+                report(Event::Step { path: &entry.path });
+                entries.push(PlannedEntry { path, file: None });
+            }
+            Some((path, Some(Contents::Copy(contents)))) => {
+                report(Event::Step { path: &entry.path });
+                let executable = entry.file.as_ref().is_some_and(|f| f.executable);
+                entries.push(PlannedEntry { path, file: Some(PlannedFile { contents, executable }) });
+            }
+            Some((path, Some(Contents::Render(source)))) => {
+                let executable = entry.file.as_ref().is_some_and(|f| f.executable);
+                let contents = if in_order {
+                    report(Event::Step { path: &entry.path });
+                    render(entry, source)?
                 } else {
-                    render_file(env, &entry.path, &file.contents, context, new_lines, syntax.trim_blocks)?
+                    jobs.push((entries.len(), entry));
+                    Vec::new()
                 };
-                Some(PlannedFile { contents, executable: file.executable })
+                entries.push(PlannedEntry { path, file: Some(PlannedFile { contents, executable }) });
             }
-        };
-        entries.push(PlannedEntry { path, file });
+        }
+    }
+    let mut reported = 0;
+    let rendered = parallel_map(
+        &jobs,
+        &mut |done| {
+            for (_, entry) in &jobs[reported..done] {
+                report(Event::Step { path: &entry.path });
+            }
+            reported = done;
+        },
+        |(_, entry)| render(entry, &entry.file.as_ref().expect("jobs are files").contents),
+    )?;
+    if let Some(err) = naming_error {
+        return Err(err);
+    }
+    for ((index, _), contents) in jobs.iter().zip(rendered) {
+        entries[*index].file.as_mut().expect("jobs are files").contents = contents;
     }
     report(Event::Finished);
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     // A file whose name renders to an existing directory's is skipped, as
     // cookiecutter skips it (it takes such a name for an empty one).
-    let dirs: std::collections::HashSet<String> =
-        entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.clone()).collect();
-    entries.retain(|e| e.file.is_none() || !dirs.contains(&e.path));
+    let dirs: std::collections::HashSet<&str> =
+        entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.as_str()).collect();
+    let keep: Vec<bool> =
+        entries.iter().map(|e| e.file.is_none() || !dirs.contains(e.path.as_str())).collect();
+    drop(dirs);
+    let mut keep = keep.into_iter();
+    entries.retain(|_| keep.next().unwrap_or(true));
     Ok(Plan { root, entries })
+}
+
+/// What a file of the plan holds: its bytes as they are, or a source to render.
+enum Contents<'a> {
+    Copy(Vec<u8>),
+    Render(&'a [u8]),
+}
+
+/// Names one entry: `None` when it is skipped (a name renders empty), else its
+/// project-relative path and, for a file, what to do with its contents.
+#[allow(clippy::type_complexity)]
+fn plan_entry<'a>(
+    entry: &'a SourceEntry,
+    tree: &SourceTree,
+    env: &Environment,
+    context: &Value,
+    verbatim: &Verbatim,
+    names: &mut PathNames,
+) -> Result<Option<(String, Option<Contents<'a>>)>> {
+    let below_top = &entry.path[tree.top.len() + 1..];
+    let copied = names.verbatim_path(below_top);
+    let copied_whole = copied.is_some();
+    let path = match copied {
+        Some(path) => path,
+        None => match names.render(env, &entry.path, context, entry.file.is_none())? {
+            Some(path) => path,
+            None => return Ok(None),
+        },
+    };
+    let contents = match &entry.file {
+        // A directory matching copy_without_render is copied whole, names and all.
+        None if !copied_whole && verbatim.is_match(below_top) => {
+            names.copy_verbatim(below_top, &path);
+            None
+        }
+        None => None,
+        Some(file) => {
+            Some(if copied_whole || verbatim.is_match(below_top) || is_binary(below_top, &file.contents) {
+                Contents::Copy(file.contents.clone())
+            } else {
+                Contents::Render(&file.contents)
+            })
+        }
+    };
+    Ok(Some((path, contents)))
+}
+
+/// Whether any file of the template names a helper that draws random numbers.
+fn uses_random_helpers(tree: &SourceTree) -> bool {
+    static HELPERS: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new("uuid4|random_ascii_string").expect("static regex")
+    });
+    tree.entries.iter().chain(&tree.includes).any(|e| {
+        HELPERS.is_match(e.path.as_bytes()) || e.file.as_ref().is_some_and(|f| HELPERS.is_match(&f.contents))
+    })
+}
+
+/// Files per thread below which another thread is not worth starting.
+const MIN_ITEMS_PER_THREAD: usize = 16;
+
+/// Items a thread claims at a time.
+const BLOCK: usize = 8;
+
+/// Applies `f` to every item on up to one thread per core and returns the
+/// results in order, or the error of the first item (in order) that failed.
+/// Items after a failed one may be skipped. `progress` is called on the
+/// calling thread, from time to time, with the number of items done.
+pub(crate) fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    progress: &mut dyn FnMut(usize),
+    f: impl Fn(&T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(items.len() / MIN_ITEMS_PER_THREAD).max(1);
+    if threads == 1 {
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.push(f(item)?);
+            progress(i + 1);
+        }
+        return Ok(out);
+    }
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    // Items after this index need not run: an earlier one failed.
+    let limit = AtomicUsize::new(usize::MAX);
+    let work = |on_item: &mut dyn FnMut()| {
+        let mut out = Vec::new();
+        'claim: loop {
+            let start = next.fetch_add(BLOCK, Ordering::Relaxed);
+            if start >= items.len() {
+                break;
+            }
+            let end = (start + BLOCK).min(items.len());
+            for (i, item) in items[start..end].iter().enumerate().map(|(k, item)| (start + k, item)) {
+                if i > limit.load(Ordering::Relaxed) {
+                    break 'claim;
+                }
+                let result = f(item);
+                if result.is_err() {
+                    limit.fetch_min(i, Ordering::Relaxed);
+                }
+                out.push((i, result));
+                done.fetch_add(1, Ordering::Relaxed);
+                on_item();
+            }
+        }
+        out
+    };
+    let mut slots: Vec<Option<Result<R>>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(|| work(&mut || {}))).collect();
+        let mine = work(&mut || progress(done.load(Ordering::Relaxed)));
+        for (i, result) in mine.into_iter().chain(helpers.into_iter().flat_map(|h| match h.join() {
+            Ok(results) => results,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })) {
+            slots[i] = Some(result);
+        }
+    });
+    progress(items.len());
+    let mut out = Vec::with_capacity(items.len());
+    for slot in slots {
+        match slot {
+            Some(result) => out.push(result?),
+            // Skipped because an earlier item failed, which returned above.
+            None => unreachable!("an item is only skipped after an earlier one failed"),
+        }
+    }
+    Ok(out)
 }
 
 /// Renders template-relative paths one component at a time, remembering
@@ -293,6 +460,8 @@ struct PathNames {
     empty_dir_is_error: bool,
     /// Names holding one of these (block or variable start) are rendered.
     markers: [String; 2],
+    /// Whether plain `{{ a.b }}` names may skip the template engine (default syntax only).
+    substitute: bool,
 }
 
 impl PathNames {
@@ -303,6 +472,7 @@ impl PathNames {
             verbatim: Vec::new(),
             empty_dir_is_error,
             markers: [syntax.delimiters[0].clone(), syntax.delimiters[2].clone()],
+            substitute: plain_syntax(syntax),
         }
     }
 
@@ -348,7 +518,7 @@ impl PathNames {
             },
         };
         let rendered_name = if self.markers.iter().any(|m| name.contains(m.as_str())) {
-            render_component(env, path, name, context)?
+            render_component(env, path, name, context, self.substitute)?
         } else {
             name.to_owned()
         };
@@ -365,9 +535,19 @@ impl PathNames {
 }
 
 /// Renders one file or directory name and refuses names that would leave
-/// the directory they belong to.
-fn render_component(env: &Environment, path: &str, name: &str, context: &Value) -> Result<String> {
-    let rendered = render_str(env, path, &filters::rewrite_now_tags(name), context)?;
+/// the directory they belong to. With `substitute`, a name whose only
+/// template parts are `{{ a.b }}` lookups of strings is filled in directly.
+fn render_component(
+    env: &Environment,
+    path: &str,
+    name: &str,
+    context: &Value,
+    substitute: bool,
+) -> Result<String> {
+    let rendered = match substitute.then(|| substitute_strings(name, context)).flatten() {
+        Some(rendered) => rendered,
+        None => render_str(env, path, &filters::rewrite_now_tags(name), context)?,
+    };
     if rendered.contains(['/', '\\', '\0']) || rendered == "." || rendered == ".." {
         return Err(Error::TemplateLayout {
             path: path.into(),
@@ -375,6 +555,56 @@ fn render_component(env: &Environment, path: &str, name: &str, context: &Value) 
         });
     }
     Ok(rendered)
+}
+
+/// Whether `syntax` is Jinja's default, the only one [`substitute_strings`] knows.
+fn plain_syntax(syntax: &Syntax) -> bool {
+    syntax.delimiters == Syntax::default().delimiters
+        && syntax.line_statement_prefix.is_none()
+        && syntax.line_comment_prefix.is_none()
+}
+
+/// What minijinja renders for `name` when its only template parts are
+/// `{{ a.b.c }}` (spaces or tabs around the path allowed), where `a` is in the
+/// context and every lookup ends in a string, which prints as it is; `None`
+/// for anything else, left to the template engine (names are compiled one by
+/// one, which costs more than everything else done per file name).
+fn substitute_strings(name: &str, context: &Value) -> Option<String> {
+    const RESERVED: &[&str] = &[
+        "and", "or", "not", "in", "is", "if", "else", "true", "false", "none", "True", "False", "None",
+        "loop", "self",
+    ];
+    if name.contains(['\n', '\r']) || name.contains("{%") || name.contains("{#") {
+        return None;
+    }
+    let identifier = |s: &str| {
+        let mut bytes = s.bytes();
+        bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let inner = &rest[start + 2..];
+        let end = inner.find("}}")?;
+        let mut parts = inner[..end].trim_matches([' ', '\t']).split('.');
+        let first = parts.next()?;
+        if !identifier(first) || RESERVED.contains(&first) {
+            return None;
+        }
+        let mut value = context.get_item(&Value::from(first)).ok().filter(|v| !v.is_undefined())?;
+        for part in parts {
+            if !identifier(part) {
+                return None;
+            }
+            value = value.get_attr(part).ok().filter(|v| !v.is_undefined())?;
+        }
+        out.push_str(value.as_str().filter(|_| value.kind() == minijinja::value::ValueKind::String)?);
+        rest = &inner[end + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// Renders a text file the way cookiecutter does: newlines normalised to
@@ -389,11 +619,16 @@ fn render_file(
 ) -> Result<Vec<u8>> {
     let text = std::str::from_utf8(contents).expect("binary files are not rendered");
     let newline = new_lines.unwrap_or_else(|| detect_newline(text));
-    let source =
-        if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() };
+    let source: std::borrow::Cow<str> =
+        if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n").into() } else { text.into() };
     let source = filters::rewrite_now_tags_with(&source, trim_blocks);
-    let rendered = render_str(env, path, &source, context)?;
-    Ok(if newline == "\n" { rendered.into_bytes() } else { rendered.replace('\n', newline).into_bytes() })
+    let mut rendered = render_str(env, path, &source, context)?;
+    if newline != "\n" {
+        rendered = rendered.replace('\n', newline);
+    }
+    // The plan holds every file until it is written: no spare capacity.
+    rendered.shrink_to_fit();
+    Ok(rendered.into_bytes())
 }
 
 /// The newline a file is written with, as cookiecutter picks it: Python's
@@ -494,6 +729,40 @@ mod tests {
         assert!(env.render_str("{% if missing %}{% endif %}", &ctx).is_err());
         let name = "a.json";
         assert_eq!(env.render_named_str(name, "{{ '\"q\"' }}", &ctx).unwrap(), "\"q\"");
+    }
+
+    #[test]
+    fn substituted_names_are_what_the_engine_renders() {
+        let env = environment(Determinism::default());
+        let inner = map([
+            ("slug".into(), Value::from("my-app")),
+            ("on".into(), Value::from(true)),
+            ("n".into(), Value::from(3)),
+            ("nested".into(), map([("name".into(), Value::from("deep"))])),
+        ]);
+        let ctx = map([("cookiecutter".into(), inner)]);
+        for name in [
+            "{{cookiecutter.slug}}",
+            "{{ cookiecutter.slug }}-{{\tcookiecutter.nested.name }}.txt",
+            "plain}}{name.txt",
+            "a}}b{{cookiecutter.slug}}}",
+        ] {
+            assert_eq!(substitute_strings(name, &ctx), Some(env.render_str(name, &ctx).unwrap()), "{name}");
+        }
+        for name in [
+            "{{ cookiecutter.on }}",
+            "{{ cookiecutter.n }}",
+            "{{ cookiecutter.missing }}",
+            "{{ cookiecutter.slug|upper }}",
+            "{{- cookiecutter.slug }}",
+            "{% if true %}x{% endif %}{{ cookiecutter.slug }}",
+            "{{ cookiecutter.slug }}{# c #}",
+            "{{ uuid4 }}",
+            "{{ cookiecutter.nested }}",
+            "{{ cookiecutter.slug\n}}",
+        ] {
+            assert_eq!(substitute_strings(name, &ctx), None, "{name}");
+        }
     }
 
     #[test]

@@ -29,16 +29,6 @@ pub enum TemplateSource {
     Directory(PathBuf),
 }
 
-impl TemplateSource {
-    /// How messages name this template.
-    pub fn label(&self) -> String {
-        match self {
-            TemplateSource::Builtin => "the built-in template".into(),
-            TemplateSource::Directory(path) => path.display().to_string(),
-        }
-    }
-}
-
 /// One entry of the template's project directory.
 #[derive(Debug, Clone)]
 pub struct SourceEntry {
@@ -152,51 +142,86 @@ impl SourceTree {
 }
 
 /// Reads every entry below `dir/sub` (none if it does not exist), sorted by path.
+/// The tree is listed first; the files are then read on all cores.
 fn read_entries(dir: &Path, sub: &str) -> Result<Vec<SourceEntry>> {
-    let mut entries = Vec::new();
     if !dir.join(sub).is_dir() {
-        return Ok(entries);
+        return Ok(Vec::new());
     }
     let root = dir.canonicalize().ok();
+    // (template-relative path, the file to read or `None` for a directory)
+    let mut listed: Vec<(String, Option<PathBuf>)> = Vec::new();
+    // A listing error stops the walk; a file before it may still fail to read first.
+    let mut listing_error = None;
     for entry in walkdir::WalkDir::new(dir.join(sub)).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_owned();
-            Error::io("read template file", path, e.into())
-        })?;
-        let relative = entry.path().strip_prefix(dir).expect("walk stays below the template");
-        let Some(path) = relative.to_str().map(|p| p.replace(std::path::MAIN_SEPARATOR, "/")) else {
-            return Err(layout(dir, format!("{} is not valid UTF-8", relative.display())));
-        };
-        let kind = entry.file_type();
-        // A link is followed, as cookiecutter follows it, but only to a place inside the template.
-        let metadata = if kind.is_symlink() {
-            let inside = match (entry.path().canonicalize(), &root) {
-                (Ok(target), Some(root)) => target.starts_with(root),
-                _ => false,
-            };
-            if !inside {
-                return Err(layout(
-                    dir,
-                    format!("{path} is a symbolic link to somewhere outside the template"),
-                ));
+        match list_entry(dir, root.as_deref(), entry) {
+            Ok(item) => listed.push(item),
+            Err(err) => {
+                listing_error = Some(err);
+                break;
             }
-            std::fs::metadata(entry.path()).map_err(|e| Error::io("read template file", entry.path(), e))?
-        } else {
-            entry.metadata().map_err(|e| Error::io("read template file", entry.path(), e.into()))?
-        };
-        let file = if metadata.is_dir() {
-            None
-        } else if metadata.is_file() {
-            let contents =
-                std::fs::read(entry.path()).map_err(|e| Error::io("read template file", entry.path(), e))?;
-            Some(SourceFile { contents, executable: is_executable(&metadata) })
-        } else {
-            return Err(layout(dir, format!("{path} is a special file, which templates may not hold")));
-        };
-        entries.push(SourceEntry { path, file });
+        }
     }
+    let files = crate::render::parallel_map(&listed, &mut |_| {}, |(_, file)| match file {
+        Some(file) => read_file(file).map(Some).map_err(|e| Error::io("read template file", file, e)),
+        None => Ok(None),
+    })?;
+    if let Some(err) = listing_error {
+        return Err(err);
+    }
+    let mut entries: Vec<SourceEntry> =
+        listed.into_iter().zip(files).map(|((path, _), file)| SourceEntry { path, file }).collect();
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(entries)
+}
+
+/// One entry of the walk: its template-relative path, and the file to read
+/// (`None` for a directory).
+fn list_entry(
+    dir: &Path,
+    root: Option<&Path>,
+    entry: walkdir::Result<walkdir::DirEntry>,
+) -> Result<(String, Option<PathBuf>)> {
+    let entry = entry.map_err(|e| {
+        let path = e.path().unwrap_or(dir).to_owned();
+        Error::io("read template file", path, e.into())
+    })?;
+    let relative = entry.path().strip_prefix(dir).expect("walk stays below the template");
+    let Some(path) = relative.to_str().map(|p| p.replace(std::path::MAIN_SEPARATOR, "/")) else {
+        return Err(layout(dir, format!("{} is not valid UTF-8", relative.display())));
+    };
+    let kind = entry.file_type();
+    // A link is followed, as cookiecutter follows it, but only to a place inside the template.
+    let (is_dir, is_file) = if kind.is_symlink() {
+        let inside = match (entry.path().canonicalize(), root) {
+            (Ok(target), Some(root)) => target.starts_with(root),
+            _ => false,
+        };
+        if !inside {
+            return Err(layout(dir, format!("{path} is a symbolic link to somewhere outside the template")));
+        }
+        let metadata =
+            std::fs::metadata(entry.path()).map_err(|e| Error::io("read template file", entry.path(), e))?;
+        (metadata.is_dir(), metadata.is_file())
+    } else {
+        (kind.is_dir(), kind.is_file())
+    };
+    if is_dir {
+        Ok((path, None))
+    } else if is_file {
+        Ok((path, Some(entry.into_path())))
+    } else {
+        Err(layout(dir, format!("{path} is a special file, which templates may not hold")))
+    }
+}
+
+/// A file's bytes and mode, with one `open`, one `fstat` and the reads.
+fn read_file(path: &Path) -> std::io::Result<SourceFile> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    let mut contents = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.read_to_end(&mut contents)?;
+    Ok(SourceFile { contents, executable: is_executable(&metadata) })
 }
 
 fn builtin_manifest() -> Result<Manifest> {

@@ -1,0 +1,52 @@
+//! In-process benchmarks of the render stage on the built-in template:
+//! `cargo bench` (divan). Only rendering in memory is timed; nothing is written.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use stamp::prompt::NoPrompter;
+use stamp::source::SourceTree;
+use stamp::{Determinism, Given, Location, TemplateSource};
+
+fn main() {
+    divan::main();
+}
+
+fn location() -> Location {
+    Location { template: String::new(), output_dir: PathBuf::from(".") }
+}
+
+/// Reading the embedded template into a `SourceTree`.
+#[divan::bench]
+fn load_builtin() -> SourceTree {
+    SourceTree::load(&TemplateSource::Builtin).expect("the built-in template loads")
+}
+
+/// Answers (all defaults) and every file rendered into a plan.
+#[divan::bench]
+fn render_builtin(bencher: divan::Bencher) {
+    let tree = Arc::new(SourceTree::load(&TemplateSource::Builtin).expect("the built-in template loads"));
+    let given = Given::default();
+    let location = location();
+    bencher.bench(|| {
+        stamp::render_project(&tree, &given, &mut NoPrompter, &|_| {}, Determinism::default(), &location)
+            .expect("the built-in template renders")
+            .plan
+    });
+}
+
+/// Loading and rendering, as one run of `stamp --no-input` does before writing.
+#[divan::bench]
+fn load_and_render_builtin() -> stamp::render::Plan {
+    let tree = Arc::new(SourceTree::load(&TemplateSource::Builtin).expect("the built-in template loads"));
+    stamp::render_project(
+        &tree,
+        &Given::default(),
+        &mut NoPrompter,
+        &|_| {},
+        Determinism::default(),
+        &location(),
+    )
+    .expect("the built-in template renders")
+    .plan
+}
