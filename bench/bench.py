@@ -159,6 +159,20 @@ def print_table(rows, tools, args):
         if "cp" in tools:
             cells.append(f"{s / row['median']['cp']:.2f}x")
         print("| " + " | ".join(cells) + " |")
+    print("\nissue 7 targets (ratios from this run):")
+    for row in rows:
+        m = row["median"]
+        checks = []
+        if row["label"].startswith("N=") and "cookiecutter" in m:
+            checks.append(("cookiecutter / stamp >= 50", m["cookiecutter"] / m["stamp"], m["cookiecutter"] / m["stamp"] >= 50))
+        if row["label"].startswith("N=") and int(row["label"][2:]) >= 1000 and "cp" in m:
+            checks.append(("stamp / cp -r <= 1.5", m["stamp"] / m["cp"], m["stamp"] / m["cp"] <= 1.5))
+        if row["label"] == "N=5000":
+            checks.append(("stamp peak RSS < 50 MiB", row["rss"]["stamp"] / 1024, row["rss"]["stamp"] < 50 * 1024))
+        if row["label"] == "built-in" and "cp" in m:
+            checks.append(("stamp / cp -r <= 3", m["stamp"] / m["cp"], m["stamp"] / m["cp"] <= 3))
+        for name, value, ok in checks:
+            print(f"  {row['label']:10} {name:26} {value:8.2f}  {'holds' if ok else 'MISSED'}")
 
 
 if __name__ == "__main__":

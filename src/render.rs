@@ -249,8 +249,10 @@ pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Repor
     let mut entries = Vec::with_capacity(tree.entries.len());
     // Files whose contents are rendered after the names: (index in `entries`, source entry).
     let mut jobs: Vec<(usize, &SourceEntry)> = Vec::new();
-    let render = |entry: &SourceEntry, contents: &[u8]| {
-        render_file(env, &entry.path, contents, context, new_lines, syntax.trim_blocks)
+    // Binary files (found out here, on all cores) are copied as they are.
+    let render = |entry: &SourceEntry, contents: &[u8]| match as_text(&entry.path, contents) {
+        Some(text) => render_file(env, &entry.path, text, context, new_lines, syntax.trim_blocks),
+        None => Ok(contents.to_vec()),
     };
     report(Event::Started { phase: Phase::Rendering, total: tree.entries.len() });
     // An error while naming stops the walk; a file before it may still fail first.
@@ -321,6 +323,7 @@ pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Repor
 /// What a file of the plan holds: its bytes as they are, or a source to render.
 enum Contents<'a> {
     Copy(Vec<u8>),
+    /// Rendered unless it is binary.
     Render(&'a [u8]),
 }
 
@@ -352,13 +355,11 @@ fn plan_entry<'a>(
             None
         }
         None => None,
-        Some(file) => {
-            Some(if copied_whole || verbatim.is_match(below_top) || is_binary(below_top, &file.contents) {
-                Contents::Copy(file.contents.clone())
-            } else {
-                Contents::Render(&file.contents)
-            })
-        }
+        Some(file) => Some(if copied_whole || verbatim.is_match(below_top) {
+            Contents::Copy(file.contents.clone())
+        } else {
+            Contents::Render(&file.contents)
+        }),
     };
     Ok(Some((path, contents)))
 }
@@ -612,12 +613,11 @@ fn substitute_strings(name: &str, context: &Value) -> Option<String> {
 fn render_file(
     env: &Environment,
     path: &str,
-    contents: &[u8],
+    text: &str,
     context: &Value,
     new_lines: Option<&str>,
     trim_blocks: bool,
 ) -> Result<Vec<u8>> {
-    let text = std::str::from_utf8(contents).expect("binary files are not rendered");
     let newline = new_lines.unwrap_or_else(|| detect_newline(text));
     let source: std::borrow::Cow<str> =
         if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n").into() } else { text.into() };
@@ -663,11 +663,11 @@ fn detect_newline(text: &str) -> &'static str {
     }
 }
 
-/// Whether a file is copied as it is instead of rendered, approximating
+/// A file's text, or `None` when it is copied as it is instead of rendered, approximating
 /// cookiecutter's binaryornot: an extension that names a binary format, a
 /// known file signature, contents that are not UTF-8, or a start made mostly
 /// of control bytes. Text with a stray NUL is still text, as it is there.
-fn is_binary(path: &str, contents: &[u8]) -> bool {
+fn as_text<'a>(path: &str, contents: &'a [u8]) -> Option<&'a str> {
     const BINARY_EXTENSIONS: &[&str] = &[
         "7z", "a", "aac", "aif", "aiff", "avi", "avif", "bin", "bmp", "bz2", "class", "db", "dll", "dmg",
         "doc", "docx", "dylib", "eot", "epub", "exe", "flac", "flv", "gif", "gz", "heic", "ico", "img",
@@ -696,17 +696,18 @@ fn is_binary(path: &str, contents: &[u8]) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     if extension.is_some_and(|e| BINARY_EXTENSIONS.contains(&e.as_str())) {
-        return true;
+        return None;
     }
     if contents.is_empty() {
-        return false;
+        return Some("");
     }
-    if SIGNATURES.iter().any(|s| contents.starts_with(s)) || std::str::from_utf8(contents).is_err() {
-        return true;
+    if SIGNATURES.iter().any(|s| contents.starts_with(s)) {
+        return None;
     }
+    let text = std::str::from_utf8(contents).ok()?;
     let chunk = &contents[..contents.len().min(512)];
     let control = chunk.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)).count();
-    control * 10 > chunk.len()
+    (control * 10 <= chunk.len()).then_some(text)
 }
 
 #[cfg(test)]
@@ -769,7 +770,7 @@ mod tests {
     fn crlf_files_keep_crlf_and_values_are_not_normalised() {
         let env = environment(Determinism::default());
         let ctx = map([("v".into(), Value::from("a\nb"))]);
-        let out = render_file(&env, "f", b"x={{ v }}\r\ny\r\n", &ctx, None, false).unwrap();
+        let out = render_file(&env, "f", "x={{ v }}\r\ny\r\n", &ctx, None, false).unwrap();
         assert_eq!(out, b"x=a\r\nb\r\ny\r\n");
     }
 }
