@@ -5,9 +5,9 @@ Run through bench/run.sh, which builds stamp and installs cookiecutter. For each
 template is generated, stamp and cookiecutter each render it once and their outputs are
 compared with `diff -r` (a difference stops the run), then every tool runs `--warmup` times
 under GNU time (peak RSS, `%M`) and `--runs` times timed from here (wall clock around
-spawn and wait), the tools taking turns run by run. Every run writes into a new, empty
-output directory made before the clock starts, so no run pays for deleting an earlier
-one; all outputs are deleted at the end. The table shows median wall seconds and the
+spawn and wait), the tools taking turns run by run, with a `sync` before each run. Every
+run writes into a new, empty output directory made before the clock starts, so no run pays
+for deleting an earlier one; all outputs are deleted at the end. The table shows median wall seconds and the
 largest peak RSS seen.
 """
 
@@ -116,7 +116,11 @@ def run_case(work, label, commands, tools, args):
                 rss[tool] = max(rss[tool], int(f.read().split()[-1]))
     for _ in range(args.runs):
         for tool in active:
-            times[tool].append(run(commands[tool](fresh(tool))))
+            out = fresh(tool)
+            # Dirty pages of the previous run (cookiecutter writes for seconds) are flushed
+            # before the clock starts, so no tool pays for another's writeback.
+            subprocess.run(["sync"])
+            times[tool].append(run(commands[tool](out)))
     row = {"label": label, "files": files, "size": size, "median": {}, "rss": rss, "spread": {}}
     for tool in active:
         row["median"][tool] = statistics.median(times[tool])

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Deserialize;
@@ -306,8 +307,9 @@ fn check_variable(
     let before = problems.list.len();
     let name = raw.name.get_ref().clone();
     let label = format!("variable `{name}`");
-    let valid_name = Regex::new("^[A-Za-z_][A-Za-z0-9_]*$").expect("static regex");
-    if !valid_name.is_match(&name) {
+    static VALID_NAME: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new("^[A-Za-z_][A-Za-z0-9_]*$").expect("static regex"));
+    if !VALID_NAME.is_match(&name) {
         problems.add(raw.name.span(), format!("{label}: a name must be letters, digits and underscores"));
     } else if earlier.contains(&name) {
         problems.add(raw.name.span(), format!("{label} is declared twice"));
@@ -401,16 +403,19 @@ fn check_template_refs(
     earlier: &HashSet<String>,
     problems: &mut Problems,
 ) {
-    let env = crate::render::environment(crate::filters::Determinism::default());
-    if let Err(err) = env.template_from_str(source) {
+    // Built once: a manifest has many fields to check, and the built-in one is read on every run.
+    static ENV: LazyLock<minijinja::Environment<'static>> =
+        LazyLock::new(|| crate::render::environment(crate::filters::Determinism::default()));
+    static REFERENCE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"cookiecutter\.([A-Za-z_][A-Za-z0-9_]*)").expect("static regex"));
+    if let Err(err) = ENV.template_from_str(source) {
         problems.add(
             span,
             format!("{label}: `{field}` is not a valid template: {}", err.detail().unwrap_or("syntax error")),
         );
         return;
     }
-    let reference = Regex::new(r"cookiecutter\.([A-Za-z_][A-Za-z0-9_]*)").expect("static regex");
-    for cap in reference.captures_iter(source) {
+    for cap in REFERENCE.captures_iter(source) {
         let used = &cap[1];
         if !earlier.contains(used) {
             problems.add(
