@@ -64,6 +64,28 @@ pub fn render(data: &[u8]) {
     render_given(&given);
 }
 
+/// `template`: the bytes as a template source (what a template's files,
+/// names, defaults and conditions are), rendered in stamp's environment (its
+/// filters, helpers and Python string methods) with the fixed template's
+/// default answers as context, in the fixed template's environment (so
+/// `include` finds its files). Untrusted templates run through this.
+pub fn template(data: &[u8]) {
+    let Ok(source) = std::str::from_utf8(data) else { return };
+    static RENDERED: OnceLock<stamp::Rendered> = OnceLock::new();
+    let rendered = RENDERED.get_or_init(|| {
+        let (tree, location) = fixed_template();
+        let frozen = Determinism { epoch: Some(0), seed: Some(0) };
+        stamp::render_project(tree, &Given::default(), &mut NoPrompter, &|_| {}, frozen, location)
+            .unwrap_or_else(|e| panic!("the fuzz template does not render: {e}"))
+    });
+    let _ = stamp::render::render_str(
+        &rendered.env,
+        "fuzz",
+        &stamp::filters::rewrite_now_tags(source),
+        &rendered.context,
+    );
+}
+
 fn render_given(given: &Given) {
     let (tree, location) = fixed_template();
     let _ = stamp::render_project(tree, given, &mut NoPrompter, &|_| {}, Determinism::default(), location);

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 seconds=${FUZZ_SECONDS:-20}
-targets=(manifest_toml cookiecutter_json answers render)
+targets=(manifest_toml cookiecutter_json answers render template)
 export RUSTC_BOOTSTRAP=1
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -14,7 +14,8 @@ pub fn add_filters(env: &mut minijinja::Environment) {
     env.add_filter("jsonify", jsonify);
     env.add_filter("tojson", tojson);
     env.add_filter("center", |text: &str, width: Option<usize>| {
-        python::center(text, width.unwrap_or(80), ' ')
+        let width = width.unwrap_or(80);
+        python::check_width("center", width).map(|()| python::center(text, width, ' '))
     });
     env.add_filter("truncate", truncate);
     env.add_filter("yaml_quote", yaml_quote);
@@ -69,7 +70,7 @@ fn truncate(text: &str, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Err
     if length < end_len {
         return Err(Error::new(ErrorKind::InvalidOperation, "expected length >= len(end)"));
     }
-    if chars.len() <= length + leeway {
+    if chars.len() <= length.saturating_add(leeway) {
         return Ok(text.to_owned());
     }
     let head: String = chars[..length - end_len].iter().collect();

@@ -193,6 +193,9 @@ fn string_method(text: &str, method: &str, args: &[Value]) -> Result<Option<Valu
     let width = arg_int(0).unwrap_or(0).max(0) as usize;
     let len = text.chars().count();
     let fill = |n: usize, c: char| -> String { std::iter::repeat_n(c, n).collect() };
+    if matches!(method, "center" | "ljust" | "rjust" | "zfill") {
+        check_width(method, width)?;
+    }
     Ok(Some(match method {
         "swapcase" => Value::from(
             text.chars()
@@ -247,6 +250,22 @@ fn string_method(text: &str, method: &str, args: &[Value]) -> Result<Option<Valu
         }
         _ => return Ok(None),
     }))
+}
+
+/// The widest padding `center`, `ljust`, `rjust` and `zfill` produce: a
+/// template asking for more (say `center(99999999999)`) gets an error
+/// instead of exhausting memory.
+pub const MAX_WIDTH: usize = 1 << 20;
+
+/// Refuses a padding width above [`MAX_WIDTH`].
+pub fn check_width(name: &str, width: usize) -> Result<(), Error> {
+    if width > MAX_WIDTH {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{name}: width {width} is larger than {MAX_WIDTH}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Python's `str.center` (also Jinja2's `center` filter).

@@ -57,6 +57,11 @@ fn render_inputs_do_not_panic() {
     replay("render", harness::render);
 }
 
+#[test]
+fn template_inputs_do_not_panic() {
+    replay("template", harness::template);
+}
+
 /// The fixed template the `render` and `answers` targets use must itself
 /// render, or those targets would only ever exercise error paths.
 #[test]
