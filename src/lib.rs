@@ -147,13 +147,7 @@ pub fn generate(request: &Request, prompter: &mut dyn prompt::Prompter, report: 
         }
         None => None,
     };
-    Ok(Outcome {
-        template: manifest.info.label(),
-        destination,
-        actions,
-        next_steps,
-        skipped_hooks,
-    })
+    Ok(Outcome { template: manifest.info.label(), destination, actions, next_steps, skipped_hooks })
 }
 
 /// Resolves the answers and renders the whole project in memory (for stamp
