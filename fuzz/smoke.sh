@@ -13,7 +13,7 @@ targets=(manifest_toml cookiecutter_json answers render template)
 export RUSTC_BOOTSTRAP=1
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
-    cargo install --locked cargo-fuzz
+    cargo install --locked cargo-fuzz --version 0.13.2
 fi
 
 cargo fuzz build
