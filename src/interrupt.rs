@@ -1,12 +1,16 @@
-//! Ctrl-C handling. The handler waits for any critical section (a file being
-//! written into the staging directory, the final move into place) to end,
-//! removes the staging directory, restores the terminal and exits 130, so an
-//! interrupted run leaves the destination as it was and nothing behind.
+//! Ctrl-C handling. The handler waits for every critical section in flight
+//! (files being written into the staging directory, possibly from several
+//! threads, or the final move into place) to end, removes the staging
+//! directory, restores the terminal and exits 130, so an interrupted run
+//! leaves the destination as it was and nothing behind.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, Once};
+use std::sync::{Mutex, MutexGuard, Once, RwLock, RwLockReadGuard};
 
 static STAGING: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// Writers hold it shared; the handler takes it exclusively, so it waits for
+/// writes in flight and no new one starts.
+static GATE: RwLock<()> = RwLock::new(());
 static INSTALL: Once = Once::new();
 
 /// Installs the Ctrl-C handler (once per process). Library users who handle
@@ -15,8 +19,8 @@ pub fn install() {
     INSTALL.call_once(|| {
         // Failing to install only loses the cleanup; the run itself is unaffected.
         let _ = ctrlc::set_handler(|| {
-            let staging = lock();
-            if let Some(path) = staging.as_ref() {
+            let _gate = GATE.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(path) = staging().as_ref() {
                 let _ = std::fs::remove_dir_all(path);
             }
             let _ = console::Term::stderr().show_cursor();
@@ -26,16 +30,18 @@ pub fn install() {
     });
 }
 
-/// Blocks the handler while held: hold it around each write and the commit.
-pub fn critical() -> MutexGuard<'static, Option<PathBuf>> {
-    lock()
+/// Keeps the handler waiting while held: hold it around each write and the
+/// commit. Several threads may hold it at once; never take it twice on one
+/// thread.
+pub fn critical() -> RwLockReadGuard<'static, ()> {
+    GATE.read().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Tells the handler which staging directory to remove (`None` once done).
 pub fn set_staging(path: Option<&Path>) {
-    *lock() = path.map(Path::to_owned);
+    *staging() = path.map(Path::to_owned);
 }
 
-fn lock() -> MutexGuard<'static, Option<PathBuf>> {
+fn staging() -> MutexGuard<'static, Option<PathBuf>> {
     STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

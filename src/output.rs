@@ -133,16 +133,30 @@ fn write_fresh(
 ) -> Result<()> {
     let root = staged_root(staging, plan)?;
     run_stage(Stage::PreGenProject, &root)?;
-    report(Event::Started { phase: Phase::Writing, total: plan.entries.len() });
-    for entry in &plan.entries {
-        report(Event::Step { path: &entry.path });
+    // Directories first (the plan lists parents before children), then the
+    // files, on every core.
+    for entry in plan.entries.iter().filter(|e| e.file.is_none()) {
         let _critical = interrupt::critical();
         let target = root.join(&entry.path);
-        match &entry.file {
-            None => fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?,
-            Some(file) => replace_file(&target, file)?,
-        }
+        fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?;
     }
+    let files: Vec<(&String, &PlannedFile)> =
+        plan.entries.iter().filter_map(|e| e.file.as_ref().map(|f| (&e.path, f))).collect();
+    report(Event::Started { phase: Phase::Writing, total: files.len() });
+    let mut reported = 0;
+    crate::render::parallel_map(
+        &files,
+        &mut |done| {
+            for (path, _) in &files[reported..done] {
+                report(Event::Step { path });
+            }
+            reported = done;
+        },
+        |(path, file)| {
+            let _critical = interrupt::critical();
+            write_new_file(&root.join(path), file)
+        },
+    )?;
     report(Event::Finished);
     run_stage(Stage::PostGenProject, &root)?;
     let _critical = interrupt::critical();
@@ -408,6 +422,39 @@ fn create_parent(path: &Path) -> Result<()> {
         Some(parent) => fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e)),
         None => Ok(()),
     }
+}
+
+/// Writes a file into the private staging tree: created fresh (never
+/// through a planted link), with its mode set on the open file. A file a
+/// `pre_gen_project` hook already made there is replaced, as cookiecutter does.
+fn write_new_file(target: &Path, file: &PlannedFile) -> Result<()> {
+    use std::io::Write;
+    let mut handle = match fs::OpenOptions::new().write(true).create_new(true).open(target) {
+        Ok(handle) => handle,
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound) => {
+            return replace_file(target, file);
+        }
+        Err(e) => return Err(Error::io("write", target, e)),
+    };
+    handle.write_all(&file.contents).map_err(|e| Error::io("write", target, e))?;
+    if file.executable {
+        make_executable_file(&handle, target)?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn make_executable_file(handle: &fs::File, path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut permissions = handle.metadata().map_err(|e| Error::io("inspect", path, e))?.permissions();
+    let mode = permissions.mode();
+    permissions.set_mode(mode | ((mode & 0o444) >> 2));
+    handle.set_permissions(permissions).map_err(|e| Error::io("set permissions of", path, e))
+}
+
+#[cfg(not(unix))]
+fn make_executable_file(_: &fs::File, _: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// Writes one file (bytes and mode), creating its parents and replacing any
