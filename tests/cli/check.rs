@@ -205,28 +205,19 @@ fn time_and_randomness_are_frozen_so_snapshots_hold() {
     let run = scratch.run(&["check", "-t", "tpl"]);
     assert_eq!(run.code, 0, "{run:?}");
 
-    // SOURCE_DATE_EPOCH moves the frozen clock, for `new` and `check` alike.
-    let output = std::process::Command::new(crate::support::binary())
-        .args(["-t", "tpl", "-o", "dated"])
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .current_dir(scratch.dir.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let first = fs::read_to_string(scratch.path("dated/app/volatile.txt")).unwrap();
+    // SOURCE_DATE_EPOCH moves the frozen clock (and seeds the random helpers) for `new`.
+    let dated = |out: &str| {
+        let output = std::process::Command::new(crate::support::binary())
+            .args(["-t", "tpl", "-o", out])
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .current_dir(scratch.dir.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        fs::read_to_string(scratch.path(&format!("{out}/app/volatile.txt"))).unwrap()
+    };
+    let first = dated("dated");
     assert!(first.starts_with("2023-11-14T22:13:20 "), "{first}");
-    let again = std::process::Command::new(crate::support::binary())
-        .args(["-t", "tpl", "-o", "dated-again"])
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .current_dir(scratch.dir.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(again.status.success());
-    assert_eq!(
-        fs::read_to_string(scratch.path("dated-again/app/volatile.txt")).unwrap(),
-        first,
-        "same seed, same bytes"
-    );
+    assert_eq!(dated("dated-again"), first, "same seed, same bytes");
 }
