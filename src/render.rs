@@ -62,11 +62,6 @@ pub struct PlannedFile {
 }
 
 impl Plan {
-    /// The number of files (not directories).
-    pub fn file_count(&self) -> usize {
-        self.entries.iter().filter(|e| e.file.is_some()).count()
-    }
-
     /// Adds a file, keeping entries sorted.
     pub fn add_file(&mut self, path: &str, contents: Vec<u8>) {
         let entry =
