@@ -138,16 +138,7 @@ impl Definition {
             .iter()
             .filter(|(key, _)| !key.starts_with('_'))
             .map(|(key, raw)| {
-                let mut question = Question {
-                    name: key.clone(),
-                    prompt: self.prompt_for(key),
-                    help: None,
-                    kind: Kind::String,
-                    default: None,
-                    choices: Vec::new(),
-                    validation: None,
-                    when: None,
-                };
+                let mut question = self.question(key, Kind::String, Vec::new());
                 match raw {
                     Json::Array(options) => {
                         question.kind = Kind::Choice;
@@ -281,16 +272,7 @@ impl Definition {
     }
 
     fn question(&self, key: &str, kind: Kind, choices: Vec<String>) -> Question {
-        Question {
-            name: key.to_owned(),
-            prompt: self.prompt_for(key),
-            help: None,
-            kind,
-            default: None,
-            choices,
-            validation: None,
-            when: None,
-        }
+        Question::new(key, self.prompt_for(key), kind, choices)
     }
 
     /// cookiecutter's `apply_overwrites_to_context`, with stamp's rules:

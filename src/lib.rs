@@ -194,14 +194,13 @@ fn consent(tree: &SourceTree, consent: Consent, prompter: &mut dyn prompt::Promp
         Consent::Ask => {
             let names: Vec<&str> = tree.hooks.iter().map(|h| h.file_name.as_str()).collect();
             let question = Question {
-                name: "accept_hooks".into(),
-                prompt: format!("Run the template's hooks ({})?", names.join(", ")),
                 help: Some("Hooks are scripts from the template that run on this machine.".into()),
-                kind: Kind::Bool,
-                default: None,
-                choices: Vec::new(),
-                validation: None,
-                when: None,
+                ..Question::new(
+                    "accept_hooks",
+                    format!("Run the template's hooks ({})?", names.join(", ")),
+                    Kind::Bool,
+                    Vec::new(),
+                )
             };
             matches!(
                 prompter.ask(&question, Some(&answers::Answer::Bool(false)))?,

@@ -98,6 +98,21 @@ pub struct Question {
 }
 
 impl Question {
+    /// A question with no default, choices, validation or condition, for
+    /// questions that do not come from a `stamp.toml`.
+    pub fn new(name: &str, prompt: String, kind: Kind, choices: Vec<String>) -> Question {
+        Question {
+            name: name.to_owned(),
+            prompt,
+            help: None,
+            kind,
+            default: None,
+            choices,
+            validation: None,
+            when: None,
+        }
+    }
+
     /// Turns a value from a file, a flag, a reply or a rendered default into
     /// an answer of this question's type, or says why it is not acceptable.
     /// Secret values are never quoted in the reason.

@@ -428,33 +428,12 @@ fn create_parent(path: &Path) -> Result<()> {
 /// through a planted link), with its mode set on the open file. A file a
 /// `pre_gen_project` hook already made there is replaced, as cookiecutter does.
 fn write_new_file(target: &Path, file: &PlannedFile) -> Result<()> {
-    use std::io::Write;
-    let mut handle = match fs::OpenOptions::new().write(true).create_new(true).open(target) {
-        Ok(handle) => handle,
+    match create_file(target, file) {
         Err(e) if matches!(e.kind(), std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound) => {
-            return replace_file(target, file);
+            replace_file(target, file)
         }
-        Err(e) => return Err(Error::io("write", target, e)),
-    };
-    handle.write_all(&file.contents).map_err(|e| Error::io("write", target, e))?;
-    if file.executable {
-        make_executable_file(&handle, target)?;
+        result => result.map_err(|e| Error::io("write", target, e)),
     }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn make_executable_file(handle: &fs::File, path: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mut permissions = handle.metadata().map_err(|e| Error::io("inspect", path, e))?.permissions();
-    let mode = permissions.mode();
-    permissions.set_mode(mode | ((mode & 0o444) >> 2));
-    handle.set_permissions(permissions).map_err(|e| Error::io("set permissions of", path, e))
-}
-
-#[cfg(not(unix))]
-fn make_executable_file(_: &fs::File, _: &Path) -> Result<()> {
-    Ok(())
 }
 
 /// Writes one file (bytes and mode), creating its parents and replacing any
@@ -464,25 +443,24 @@ pub fn replace_file(target: &Path, file: &PlannedFile) -> Result<()> {
     if fs::symlink_metadata(target).is_ok() {
         fs::remove_file(target).map_err(|e| Error::io("replace", target, e))?;
     }
-    fs::write(target, &file.contents).map_err(|e| Error::io("write", target, e))?;
+    create_file(target, file).map_err(|e| Error::io("write", target, e))
+}
+
+/// Creates `target` (which must not exist), writes the bytes and, for an
+/// executable, adds execute wherever read is allowed, as `chmod +x` under the
+/// user's umask would.
+fn create_file(target: &Path, file: &PlannedFile) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut handle = fs::OpenOptions::new().write(true).create_new(true).open(target)?;
+    handle.write_all(&file.contents)?;
+    #[cfg(unix)]
     if file.executable {
-        make_executable(target)?;
+        use std::os::unix::fs::PermissionsExt;
+        let mut permissions = handle.metadata()?.permissions();
+        let mode = permissions.mode();
+        permissions.set_mode(mode | ((mode & 0o444) >> 2));
+        handle.set_permissions(permissions)?;
     }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn make_executable(path: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mut permissions = fs::metadata(path).map_err(|e| Error::io("inspect", path, e))?.permissions();
-    let mode = permissions.mode();
-    // Execute wherever read is allowed, as `chmod +x` under the user's umask would.
-    permissions.set_mode(mode | ((mode & 0o444) >> 2));
-    fs::set_permissions(path, permissions).map_err(|e| Error::io("set permissions of", path, e))
-}
-
-#[cfg(not(unix))]
-fn make_executable(_: &Path) -> Result<()> {
     Ok(())
 }
 

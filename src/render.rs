@@ -305,13 +305,9 @@ pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Repor
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     // A file whose name renders to an existing directory's is skipped, as
     // cookiecutter skips it (it takes such a name for an empty one).
-    let dirs: std::collections::HashSet<&str> =
-        entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.as_str()).collect();
-    let keep: Vec<bool> =
-        entries.iter().map(|e| e.file.is_none() || !dirs.contains(e.path.as_str())).collect();
-    drop(dirs);
-    let mut keep = keep.into_iter();
-    entries.retain(|_| keep.next().unwrap_or(true));
+    let dirs: std::collections::HashSet<String> =
+        entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.clone()).collect();
+    entries.retain(|e| e.file.is_none() || !dirs.contains(&e.path));
     Ok(Plan { root, entries })
 }
 
