@@ -1,5 +1,6 @@
 //! Records which files of the built-in template are executable, because
-//! include_dir embeds bytes but not modes.
+//! include_dir embeds bytes but not modes; and packs unidecode's
+//! transliteration table (see `slugify::transliterate`).
 
 use std::path::Path;
 
@@ -14,9 +15,31 @@ fn main() {
             executables.push(relative.to_string_lossy().replace('\\', "/"));
         }
     }
-    let out =
-        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_executables.rs");
-    std::fs::write(out, format!("&{executables:?}")).expect("OUT_DIR is writable");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let out_dir = Path::new(&out_dir);
+    std::fs::write(out_dir.join("builtin_executables.rs"), format!("&{executables:?}"))
+        .expect("OUT_DIR is writable");
+    pack_unidecode(out_dir);
+}
+
+/// Writes unidecode's table as one string (`unidecode.txt`) and the offset
+/// where each code point's text starts, as little-endian u32 (`unidecode.idx`,
+/// one more entry than code points, so that each text ends where the next
+/// starts). The crate's own table is an array of `&str`: 65,535 pointers the
+/// loader relocates on every start of the program, about a millisecond each
+/// time; offsets need no relocation.
+fn pack_unidecode(out_dir: &Path) {
+    let mut text = String::new();
+    let mut index = Vec::with_capacity(4 * 0x10001);
+    for code in 0..=0xFFFF_u32 {
+        index.extend_from_slice(&u32::try_from(text.len()).expect("table fits in u32").to_le_bytes());
+        if let Some(c) = char::from_u32(code) {
+            text.push_str(unidecode::unidecode_char(c));
+        }
+    }
+    index.extend_from_slice(&u32::try_from(text.len()).expect("table fits in u32").to_le_bytes());
+    std::fs::write(out_dir.join("unidecode.txt"), text).expect("OUT_DIR is writable");
+    std::fs::write(out_dir.join("unidecode.idx"), index).expect("OUT_DIR is writable");
 }
 
 #[cfg(unix)]

@@ -7,7 +7,6 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -79,8 +78,32 @@ pub enum DefaultValue {
 /// A regular expression an answer must match, and the message shown when not.
 #[derive(Debug, Clone)]
 pub struct Validation {
-    pub regex: Regex,
+    /// The template's pattern, anchored to match whole answers.
+    pub pattern: String,
+    matcher: regex_automata::meta::Regex,
     pub message: Option<String>,
+}
+
+impl Validation {
+    /// Compiles `regex` (Rust regex syntax) anchored at both ends, or returns
+    /// why it is not a valid pattern. Every run compiles every pattern but
+    /// tests each against an answer or two, so only the NFA engines are built:
+    /// the `regex` crate's lazy DFA and reverse automata would double the
+    /// compile time for searches that never need them.
+    pub fn new(regex: &str, message: Option<String>) -> std::result::Result<Validation, String> {
+        use regex_automata::meta::{Config, Regex};
+        let pattern = format!("^(?:{regex})$");
+        let config = Config::new().hybrid(false).dfa(false).onepass(false);
+        match Regex::builder().configure(config).build(&pattern) {
+            Ok(matcher) => Ok(Validation { pattern, matcher, message }),
+            Err(err) => Err(err.syntax_error().map_or_else(|| err.to_string(), ToString::to_string)),
+        }
+    }
+
+    /// Whether `text` matches as a whole.
+    pub fn matches(&self, text: &str) -> bool {
+        self.matcher.is_match(text)
+    }
 }
 
 /// One question of a template.
@@ -156,12 +179,12 @@ impl Question {
             }
         };
         if let (Some(validation), Answer::String(text)) = (&self.validation, &answer)
-            && !validation.regex.is_match(text)
+            && !validation.matches(text)
         {
             let shown = if self.kind == Kind::Secret { "the value".to_owned() } else { quoted(text) };
             return Err(match &validation.message {
                 Some(message) => format!("{shown}: {message}"),
-                None => format!("{shown} does not match {}", validation.regex.as_str()),
+                None => format!("{shown} does not match {}", validation.pattern),
             });
         }
         Ok(answer)
@@ -322,9 +345,7 @@ fn check_variable(
     let before = problems.list.len();
     let name = raw.name.get_ref().clone();
     let label = format!("variable `{name}`");
-    static VALID_NAME: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new("^[A-Za-z_][A-Za-z0-9_]*$").expect("static regex"));
-    if !VALID_NAME.is_match(&name) {
+    if !is_identifier(&name) {
         problems.add(raw.name.span(), format!("{label}: a name must be letters, digits and underscores"));
     } else if earlier.contains(&name) {
         problems.add(raw.name.span(), format!("{label} is declared twice"));
@@ -357,11 +378,10 @@ fn check_variable(
                 .add(v.span(), format!("{label}: `validation` only applies to string and secret questions"));
             return None;
         }
-        // Anchor the pattern so that it must match the whole answer.
-        match Regex::new(&format!("^(?:{})$", v.get_ref().regex)) {
-            Ok(regex) => Some(Validation { regex, message: v.get_ref().message.clone() }),
+        match Validation::new(&v.get_ref().regex, v.get_ref().message.clone()) {
+            Ok(validation) => Some(validation),
             Err(err) => {
-                let first = err.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                let first = err.lines().last().unwrap_or_default().trim().to_owned();
                 problems.add(v.span(), format!("{label}: invalid validation regex: {first}"));
                 None
             }
@@ -408,6 +428,13 @@ fn check_variable(
     (problems.list.len() == before).then_some(question)
 }
 
+/// Whether `name` can be a variable: an ASCII letter or `_`, then letters, digits and `_`.
+pub(crate) fn is_identifier(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 /// Checks that a default or condition parses and refers only to questions
 /// declared before this one.
 fn check_template_refs(
@@ -421,18 +448,22 @@ fn check_template_refs(
     // Built once: a manifest has many fields to check, and the built-in one is read on every run.
     static ENV: LazyLock<minijinja::Environment<'static>> =
         LazyLock::new(|| crate::render::environment(crate::filters::Determinism::default()));
-    static REFERENCE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"cookiecutter\.([A-Za-z_][A-Za-z0-9_]*)").expect("static regex"));
-    if let Err(err) = ENV.template_from_str(source) {
-        problems.add(
-            span,
-            format!("{label}: `{field}` is not a valid template: {}", err.detail().unwrap_or("syntax error")),
-        );
-        return;
-    }
-    for cap in REFERENCE.captures_iter(source) {
-        let used = &cap[1];
-        if !earlier.contains(used) {
+    let template = match ENV.template_from_str(source) {
+        Ok(template) => template,
+        Err(err) => {
+            let detail = err.detail().unwrap_or("syntax error");
+            problems.add(span, format!("{label}: `{field}` is not a valid template: {detail}"));
+            return;
+        }
+    };
+    let mut used: Vec<String> = template
+        .undeclared_variables(true)
+        .into_iter()
+        .filter_map(|name| name.strip_prefix("cookiecutter.").map(str::to_owned))
+        .collect();
+    used.sort();
+    for used in used {
+        if !earlier.contains(&used) {
             problems.add(
                 span.clone(),
                 format!("{label}: `{field}` uses `{used}`, which is not a question declared before it"),

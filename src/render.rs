@@ -12,6 +12,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use crate::cookiecutter::Syntax;
 use crate::error::{Error, Result};
 use crate::filters::{self, Determinism};
+use crate::manifest::is_identifier;
 use crate::python;
 use crate::source::{SourceEntry, SourceTree};
 
@@ -357,11 +358,10 @@ fn plan_entry<'a>(
 
 /// Whether any file of the template names a helper that draws random numbers.
 fn uses_random_helpers(tree: &SourceTree) -> bool {
-    static HELPERS: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new("uuid4|random_ascii_string").expect("static regex")
-    });
+    let helpers = [memchr::memmem::Finder::new("uuid4"), memchr::memmem::Finder::new("random_ascii_string")];
+    let names_helper = |bytes: &[u8]| helpers.iter().any(|h| h.find(bytes).is_some());
     tree.entries.iter().chain(&tree.includes).any(|e| {
-        HELPERS.is_match(e.path.as_bytes()) || e.file.as_ref().is_some_and(|f| HELPERS.is_match(&f.contents))
+        names_helper(e.path.as_bytes()) || e.file.as_ref().is_some_and(|f| names_helper(&f.contents))
     })
 }
 
@@ -569,11 +569,6 @@ fn substitute_strings(name: &str, context: &Value) -> Option<String> {
     if name.contains(['\n', '\r']) || name.contains("{%") || name.contains("{#") {
         return None;
     }
-    let identifier = |s: &str| {
-        let mut bytes = s.bytes();
-        bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-            && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    };
     let mut out = String::with_capacity(name.len());
     let mut rest = name;
     while let Some(start) = rest.find("{{") {
@@ -582,12 +577,12 @@ fn substitute_strings(name: &str, context: &Value) -> Option<String> {
         let end = inner.find("}}")?;
         let mut parts = inner[..end].trim_matches([' ', '\t']).split('.');
         let first = parts.next()?;
-        if !identifier(first) || RESERVED.contains(&first) {
+        if !is_identifier(first) || RESERVED.contains(&first) {
             return None;
         }
         let mut value = context.get_item(&Value::from(first)).ok().filter(|v| !v.is_undefined())?;
         for part in parts {
-            if !identifier(part) {
+            if !is_identifier(part) {
                 return None;
             }
             value = value.get_attr(part).ok().filter(|v| !v.is_undefined())?;

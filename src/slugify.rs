@@ -2,7 +2,18 @@
 //! its options: transliteration to ASCII (or not), HTML entity decoding,
 //! lower-casing, stop words, replacements, truncation and the separator.
 
+use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
+
+/// A regex compiled on first use and kept: slugify runs once per name or
+/// file that calls it, and compiling costs far more than matching.
+macro_rules! cached_regex {
+    ($pattern:expr) => {{
+        static REGEX: std::sync::LazyLock<Regex> =
+            std::sync::LazyLock::new(|| Regex::new($pattern).expect("static regex"));
+        &*REGEX
+    }};
+}
 
 /// The options of python-slugify's `slugify` that templates pass.
 #[derive(Debug, Clone)]
@@ -51,7 +62,7 @@ pub fn slugify(text: &str, options: &Options) -> String {
         text.nfkc().collect()
     } else {
         let decomposed: String = text.nfkd().collect();
-        if decomposed.is_ascii() { decomposed } else { unidecode::unidecode(&decomposed) }
+        if decomposed.is_ascii() { decomposed } else { transliterate(&decomposed) }
     };
     text = decode_entities(&text, options);
     text = if options.allow_unicode { text.nfkc().collect() } else { text.nfkd().collect() };
@@ -60,17 +71,12 @@ pub fn slugify(text: &str, options: &Options) -> String {
     }
     text = collapse_quotes(&text, "");
     text = remove_digit_commas(&text);
-    let disallowed = match (&options.regex_pattern, options.allow_unicode) {
-        (Some(pattern), _) => pattern.clone(),
-        (None, true) => regex::Regex::new(r"[\W_]+").expect("static regex"),
-        (None, false) => regex::Regex::new(r"[^-a-zA-Z0-9]+").expect("static regex"),
+    text = match (&options.regex_pattern, options.allow_unicode) {
+        (Some(pattern), _) => pattern.replace_all(&text, "-").into_owned(),
+        (None, true) => cached_regex!(r"[\W_]+").replace_all(&text, "-").into_owned(),
+        (None, false) => replace_runs(&text, |c| c != '-' && !c.is_ascii_alphanumeric(), "-"),
     };
-    text = disallowed.replace_all(&text, "-").into_owned();
-    text = regex::Regex::new("-{2,}")
-        .expect("static regex")
-        .replace_all(&text, "-")
-        .trim_matches('-')
-        .to_owned();
+    text = replace_runs(&text, |c| c == '-', "-").trim_matches('-').to_owned();
     if !options.stopwords.is_empty() {
         let excluded: Vec<String> = if options.lowercase {
             options.stopwords.iter().map(|w| w.to_lowercase()).collect()
@@ -88,9 +94,44 @@ pub fn slugify(text: &str, options: &Options) -> String {
     if options.separator != "-" { text.replace('-', &options.separator) } else { text }
 }
 
+/// Unidecode's ASCII transliteration, packed by build.rs.
+static TRANSLITERATIONS: &str = include_str!(concat!(env!("OUT_DIR"), "/unidecode.txt"));
+/// Where each code point's text starts in [`TRANSLITERATIONS`] (u32, little-endian).
+static TRANSLITERATION_STARTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/unidecode.idx"));
+
+/// The `unidecode` crate's transliteration: each character of the Basic
+/// Multilingual Plane by its table entry, anything beyond it dropped.
+fn transliterate(text: &str) -> String {
+    let start = |code: usize| {
+        let bytes = &TRANSLITERATION_STARTS[4 * code..4 * code + 4];
+        u32::from_le_bytes(bytes.try_into().expect("four bytes")) as usize
+    };
+    text.chars()
+        .map(|c| c as usize)
+        .filter(|&code| code < 0xFFFF)
+        .map(|code| &TRANSLITERATIONS[start(code)..start(code + 1)])
+        .collect()
+}
+
 /// Runs of `'` replaced by `with`.
 fn collapse_quotes(text: &str, with: &str) -> String {
-    regex::Regex::new("'+").expect("static regex").replace_all(text, with).into_owned()
+    replace_runs(text, |c| c == '\'', with)
+}
+
+/// Each longest run of characters in `class` replaced by `with`: python-slugify's
+/// `re.sub("[...]+", with, text)` for the classes a loop states plainly.
+fn replace_runs(text: &str, class: impl Fn(char) -> bool, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_run = false;
+    for c in text.chars() {
+        if !class(c) {
+            out.push(c);
+        } else if !in_run {
+            out.push_str(with);
+        }
+        in_run = class(c);
+    }
+    out
 }
 
 /// Drops commas between digits (`1,000` becomes `1000`).
@@ -112,18 +153,19 @@ fn remove_digit_commas(text: &str) -> String {
 /// Decodes `&name;`, `&#123;` and `&#x1F;` references as python-slugify does.
 fn decode_entities(text: &str, options: &Options) -> String {
     let mut text = text.to_owned();
+    if !text.contains('&') {
+        return text;
+    }
     if options.entities {
-        text = regex::Regex::new(r"&([A-Za-z][A-Za-z0-9]*);")
-            .expect("static regex")
+        text = cached_regex!(r"&([A-Za-z][A-Za-z0-9]*);")
             .replace_all(&text, |caps: &regex::Captures| match named_entity(&caps[1]) {
                 Some(c) => c.to_string(),
                 None => caps[0].to_owned(),
             })
             .into_owned();
     }
-    let numeric = |text: &str, pattern: &str, radix: u32| -> String {
-        regex::Regex::new(pattern)
-            .expect("static regex")
+    let numeric = |text: &str, pattern: &Regex, radix: u32| -> String {
+        pattern
             .replace_all(text, |caps: &regex::Captures| {
                 u32::from_str_radix(&caps[1], radix)
                     .ok()
@@ -133,10 +175,10 @@ fn decode_entities(text: &str, options: &Options) -> String {
             .into_owned()
     };
     if options.decimal {
-        text = numeric(&text, r"&#(\d+);", 10);
+        text = numeric(&text, cached_regex!(r"&#(\d+);"), 10);
     }
     if options.hexadecimal {
-        text = numeric(&text, r"&#x([\da-fA-F]+);", 16);
+        text = numeric(&text, cached_regex!(r"&#x([\da-fA-F]+);"), 16);
     }
     text
 }
@@ -231,6 +273,14 @@ mod tests {
 
     fn slug(text: &str) -> String {
         slugify(text, &Options::default())
+    }
+
+    #[test]
+    fn the_packed_table_transliterates_every_character_as_unidecode_does() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(transliterate(&c.to_string()), unidecode::unidecode_char(c), "U+{:04X}", c as u32);
+        }
+        assert_eq!(transliterate("Ærøskøbing 北京"), unidecode::unidecode("Ærøskøbing 北京"));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub fn text(manifest: &Manifest) -> String {
             None => {}
         }
         if let Some(v) = &q.validation {
-            out.push_str(&format!("  must match: {}\n", v.regex.as_str()));
+            out.push_str(&format!("  must match: {}\n", v.pattern.as_str()));
         }
         if let Some(when) = &q.when {
             out.push_str(&format!("  asked when: {when}\n"));
@@ -59,8 +59,10 @@ pub fn json(manifest: &Manifest) -> Json {
                 object.insert("choices".into(), q.choices.clone().into());
             }
             if let Some(v) = &q.validation {
-                object
-                    .insert("validation".into(), json!({ "regex": v.regex.as_str(), "message": v.message }));
+                object.insert(
+                    "validation".into(),
+                    json!({ "regex": v.pattern.as_str(), "message": v.message }),
+                );
             }
             object.insert("when".into(), q.when.clone().into());
             Json::Object(object)
@@ -110,7 +112,7 @@ fn property(q: &Question) -> Json {
     };
     object.insert("description".into(), description.into());
     if let Some(v) = &q.validation {
-        object.insert("pattern".into(), v.regex.as_str().into());
+        object.insert("pattern".into(), v.pattern.as_str().into());
     }
     if let Some(DefaultValue::Literal(a)) = &q.default
         && q.kind != Kind::Secret
