@@ -471,7 +471,14 @@ fn run_in_project(plan: &Plan, command: &str) -> Result<Option<String>> {
     let scratch = tempfile::tempdir()
         .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
     let project = scratch.path().join(&plan.root);
-    crate::output::write(plan, &project, crate::output::OnExisting::Refuse, &|_| {}, &|_, _| Ok(()))?;
+    fs::create_dir_all(&project).map_err(|e| Error::io("create directory", &project, e))?;
+    for entry in &plan.entries {
+        let target = project.join(&entry.path);
+        match &entry.file {
+            Some(file) => crate::output::replace_file(&target, file)?,
+            None => fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?,
+        }
+    }
     let output = std::process::Command::new("sh")
         .arg("-c")
         .arg(command)

@@ -408,7 +408,7 @@ pub fn rewrite_now_tags(source: &str) -> std::borrow::Cow<'_, str> {
 /// Whether some `{%` opens a `now` tag: a cheap test that spares most
 /// sources the compiling and running of the tag regex.
 fn holds_now_tag(source: &str) -> bool {
-    source.match_indices("{%").any(|(at, _)| {
+    memchr::memmem::find_iter(source.as_bytes(), "{%").any(|at| {
         let rest = &source[at + 2..];
         let rest = rest.strip_prefix('-').unwrap_or(rest).trim_start();
         rest.strip_prefix("now").is_some_and(|after| after.starts_with(char::is_whitespace))

@@ -94,8 +94,9 @@ pub struct Location {
     pub output_dir: PathBuf,
 }
 
-/// Generates a project: asks what is missing, renders it in memory, then
-/// writes it (unless `request.dry_run`). Nothing is written unless the whole
+/// Generates a project: asks what is missing, then renders it file by file
+/// into a staging directory that becomes the project (unless
+/// `request.dry_run`). The destination is touched only once the whole
 /// project rendered and every hook succeeded.
 pub fn generate(request: &Request, prompter: &mut dyn prompt::Prompter, report: Reporter) -> Result<Outcome> {
     let mut tree = Arc::new(SourceTree::load(&request.template)?);
@@ -121,38 +122,32 @@ pub fn generate(request: &Request, prompter: &mut dyn prompt::Prompter, report: 
         },
         output_dir: request.output_dir.clone(),
     };
-    let rendered = render_project(&tree, &request.given, prompter, report, request.determinism, &location)?;
-    let plan = &rendered.plan;
+    let env = render::environment_for(&tree, request.determinism);
+    let (context, answers_file) = resolve_context(&tree, &request.given, prompter, &env, &location)?;
+    let layout = lay_out(&tree, &env, &context, answers_file)?;
     let destination = if request.output_dir == Path::new(".") {
-        PathBuf::from(&plan.root)
+        PathBuf::from(&layout.root)
     } else {
-        request.output_dir.join(&plan.root)
+        request.output_dir.join(&layout.root)
     };
     let actions = if request.dry_run {
-        output::preview(plan, &destination, request.on_existing)?
+        output::preview(&layout.render(report)?, &destination, request.on_existing)?
     } else {
         let run_stage = |stage: Stage, dir: &Path| {
-            if run_hooks {
-                hooks::run_stage(&tree.hooks, stage, &rendered.env, &rendered.context, dir)
-            } else {
-                Ok(())
-            }
+            if run_hooks { hooks::run_stage(&tree.hooks, stage, &env, &context, dir) } else { Ok(()) }
         };
-        output::write(plan, &destination, request.on_existing, report, &run_stage)?
+        output::write(layout, &destination, request.on_existing, report, &run_stage)?
     };
     let manifest = &tree.manifest;
     let next_steps = match &manifest.info.next_steps {
-        Some(template) => {
-            Some(render::render_str(&rendered.env, "stamp.toml: next_steps", template, &rendered.context)?)
-        }
+        Some(template) => Some(render::render_str(&env, "stamp.toml: next_steps", template, &context)?),
         None => None,
     };
     Ok(Outcome { template: manifest.info.label(), destination, actions, next_steps, skipped_hooks })
 }
 
 /// Resolves the answers and renders the whole project in memory (for stamp
-/// templates including its `.stamp-answers.toml`): everything a run does
-/// before touching the disk.
+/// templates including its `.stamp-answers.toml`), as `stamp check` needs it.
 pub fn render_project(
     tree: &Arc<SourceTree>,
     given: &Given,
@@ -162,6 +157,20 @@ pub fn render_project(
     location: &Location,
 ) -> Result<Rendered> {
     let env = render::environment_for(tree, determinism);
+    let (context, answers_file) = resolve_context(tree, given, prompter, &env, location)?;
+    let plan = lay_out(tree, &env, &context, answers_file)?.render(report)?;
+    Ok(Rendered { plan, context, env })
+}
+
+/// Resolves the answers into the render context and, for stamp templates,
+/// the text of the answers file.
+fn resolve_context(
+    tree: &SourceTree,
+    given: &Given,
+    prompter: &mut dyn prompt::Prompter,
+    env: &Environment<'static>,
+    location: &Location,
+) -> Result<(Value, Option<String>)> {
     match &tree.cookiecutter {
         Some(definition) => {
             let output_dir = std::path::absolute(&location.output_dir)
@@ -171,18 +180,27 @@ pub fn render_project(
                 output_dir: output_dir.display().to_string(),
                 repo_dir: tree.dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default(),
             };
-            let context = definition.resolve(given, prompter, &env, &origin)?;
-            let plan = render::plan(tree, &env, &context, report)?;
-            Ok(Rendered { plan, context, env })
+            Ok((definition.resolve(given, prompter, env, &origin)?, None))
         }
         None => {
-            let answers = answers::resolve(&tree.manifest, given, prompter, &env)?;
-            let context = answers.context();
-            let mut plan = render::plan(tree, &env, &context, report)?;
-            plan.add_file(ANSWERS_FILE, answers.to_answers_file(&tree.manifest).into_bytes());
-            Ok(Rendered { plan, context, env })
+            let answers = answers::resolve(&tree.manifest, given, prompter, env)?;
+            Ok((answers.context(), Some(answers.to_answers_file(&tree.manifest))))
         }
     }
+}
+
+/// Names the project's entries, adding the answers file if there is one.
+fn lay_out<'a>(
+    tree: &'a SourceTree,
+    env: &'a Environment<'static>,
+    context: &'a Value,
+    answers_file: Option<String>,
+) -> Result<render::Layout<'a>> {
+    let mut layout = render::layout(tree, env, context)?;
+    if let Some(text) = answers_file {
+        layout.add_file(ANSWERS_FILE, text.into_bytes());
+    }
+    Ok(layout)
 }
 
 /// Whether the template's hooks may run; `Ask` goes through the prompter,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::hooks::Stage;
 use crate::interrupt;
-use crate::render::{Event, Phase, Plan, PlannedFile, Reporter};
+use crate::render::{Event, Layout, Phase, Plan, PlannedFile, Reporter};
 use crate::source::is_executable;
 
 /// Prefix of staging directories, so they are recognisable as stamp's own.
@@ -87,11 +87,12 @@ fn action_for(target: &Path, file: &PlannedFile, on_existing: OnExisting) -> Res
 /// Runs a template's hooks of one stage in a directory (the staged project).
 pub type StageRunner<'a> = &'a dyn Fn(Stage, &Path) -> Result<()>;
 
-/// Writes `plan` to `destination` and returns what was done to each file.
-/// `run_stage` runs cookiecutter hooks in the staged project: `pre_gen_project`
-/// before the files are written, `post_gen_project` after.
+/// Writes the project laid out in `layout` to `destination` and returns what
+/// was done to each file. `run_stage` runs cookiecutter hooks in the staged
+/// project: `pre_gen_project` before the files are written, `post_gen_project`
+/// after.
 pub fn write(
-    plan: &Plan,
+    layout: Layout,
     destination: &Path,
     on_existing: OnExisting,
     report: Reporter,
@@ -104,60 +105,62 @@ pub fn write(
     // First finish or remove what killed runs left here, so that even a
     // refused run leaves no debris behind.
     clean_stale_staging(&parent)?;
-    let actions = preview(plan, destination, on_existing)?;
-    fs::create_dir_all(&parent).map_err(|e| Error::io("create directory", &parent, e))?;
+    if fs::symlink_metadata(destination).is_err() {
+        let actions = layout.files().map(|path| (Action::Create, path.to_owned())).collect();
+        in_staging(&parent, |staging| write_fresh(layout, destination, staging, report, run_stage))?;
+        return Ok(actions);
+    }
+    if on_existing == OnExisting::Refuse && destination.exists() {
+        return Err(Error::DestinationExists { path: destination.to_owned() });
+    }
+    // What to do with each file depends on what it would hold.
+    let plan = layout.render(report)?;
+    let actions = preview(&plan, destination, on_existing)?;
+    in_staging(&parent, |staging| {
+        write_into_existing(&plan, destination, &actions, staging, report, run_stage)
+    })?;
+    Ok(actions)
+}
+
+/// Runs `write` with a new staging directory in `parent`, which is removed
+/// afterwards (and, should this process die, by the next run).
+fn in_staging(parent: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io("create a staging directory in", &parent, e))?;
+        .tempdir_in(parent)
+        .map_err(|e| Error::io("create a staging directory in", parent, e))?;
     let owner = staging.path().join(OWNER_FILE);
     fs::write(&owner, std::process::id().to_string()).map_err(|e| Error::io("write", &owner, e))?;
     interrupt::set_staging(Some(staging.path()));
-    let result = if fs::symlink_metadata(destination).is_ok() {
-        write_into_existing(plan, destination, &actions, staging.path(), report, run_stage)
-    } else {
-        write_fresh(plan, destination, staging.path(), report, run_stage)
-    };
+    let result = write(staging.path());
     interrupt::set_staging(None);
     drop(staging);
-    result.map(|()| actions)
+    result
 }
 
-/// A new project: build the whole tree in staging, then one rename.
+/// A new project: render each file straight into the staged tree, then
+/// one rename.
 fn write_fresh(
-    plan: &Plan,
+    layout: Layout,
     destination: &Path,
     staging: &Path,
     report: Reporter,
     run_stage: StageRunner,
 ) -> Result<()> {
-    let root = staged_root(staging, plan)?;
+    let root = staged_root(staging, &layout.root)?;
     run_stage(Stage::PreGenProject, &root)?;
-    // Directories first (the plan lists parents before children), then the
-    // files, on every core.
-    for entry in plan.entries.iter().filter(|e| e.file.is_none()) {
+    // Directories first (parents before children), then the files as they
+    // are rendered, on every core.
+    for dir in layout.dirs() {
         let _critical = interrupt::critical();
-        let target = root.join(&entry.path);
+        let target = root.join(dir);
         fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?;
     }
-    let files: Vec<(&String, &PlannedFile)> =
-        plan.entries.iter().filter_map(|e| e.file.as_ref().map(|f| (&e.path, f))).collect();
-    report(Event::Started { phase: Phase::Writing, total: files.len() });
-    let mut reported = 0;
-    crate::render::parallel_map(
-        &files,
-        &mut |done| {
-            for (path, _) in &files[reported..done] {
-                report(Event::Step { path });
-            }
-            reported = done;
-        },
-        |(path, file)| {
-            let _critical = interrupt::critical();
-            write_new_file(&root.join(path), file)
-        },
-    )?;
-    report(Event::Finished);
+    layout.render_each(report, |path, file| {
+        let _critical = interrupt::critical();
+        write_new_file(&root.join(path), &file)
+    })?;
     run_stage(Stage::PostGenProject, &root)?;
     let _critical = interrupt::critical();
     fs::rename(&root, destination).map_err(|e| match e.kind() {
@@ -179,7 +182,7 @@ fn write_into_existing(
     report: Reporter,
     run_stage: StageRunner,
 ) -> Result<()> {
-    let new_root = staged_root(staging, plan)?;
+    let new_root = staged_root(staging, &plan.root)?;
     let backup_root = staging.join("old");
     run_stage(Stage::PreGenProject, &new_root)?;
     let to_write: Vec<&String> = actions
@@ -356,8 +359,8 @@ fn refuse_links(destination: &Path, relative: &Path) -> Result<()> {
 
 /// The staged project directory: `staging/new/<project name>`, so that hooks
 /// see the project's own name as their working directory's.
-fn staged_root(staging: &Path, plan: &Plan) -> Result<PathBuf> {
-    let root = staging.join("new").join(&plan.root);
+fn staged_root(staging: &Path, name: &str) -> Result<PathBuf> {
+    let root = staging.join("new").join(name);
     fs::create_dir_all(&root).map_err(|e| Error::io("create directory", &root, e))?;
     Ok(root)
 }

@@ -214,15 +214,61 @@ fn fnmatch_regex(pattern: &str) -> String {
     out
 }
 
-/// Renders every entry of `tree` with `context` into a [`Plan`].
-///
-/// Names are rendered first, in path order (a directory's name is needed by
-/// everything inside it); file contents are then rendered on all cores. The
-/// result, and the error reported when several entries fail (the first in
-/// path order), are the same as rendering one entry after the other. When the
-/// template calls the random helpers, whose seeded draws depend on the order
-/// of calls, everything is rendered in path order on one thread.
-pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Reporter) -> Result<Plan> {
+/// Renders every entry of `tree` with `context` into a [`Plan`] in memory.
+pub fn plan(
+    tree: &SourceTree,
+    env: &Environment<'static>,
+    context: &Value,
+    report: Reporter,
+) -> Result<Plan> {
+    layout(tree, env, context)?.render(report)
+}
+
+/// A project laid out: every entry named, in path order, and each file's
+/// contents ready or still to render. [`Layout::render`] renders it into a
+/// [`Plan`] in memory; [`Layout::render_each`] hands each file over as soon as
+/// it is rendered, so that a project written to disk is never held whole.
+pub struct Layout<'a> {
+    /// The project directory's rendered name.
+    pub root: String,
+    entries: Vec<LaidOut<'a>>,
+    /// Why naming stopped early: reported once the files named before it
+    /// are rendered, unless one of them fails first.
+    naming_error: Option<Error>,
+    env: &'a Environment<'static>,
+    context: &'a Value,
+    new_lines: Option<String>,
+    trim_blocks: bool,
+    /// Render on one thread in path order: the template calls the random
+    /// helpers, whose seeded draws depend on the order of calls.
+    in_order: bool,
+}
+
+/// One entry of a [`Layout`]: its project-relative path and, for a file,
+/// its contents and whether it is executable.
+struct LaidOut<'a> {
+    path: String,
+    file: Option<(Contents<'a>, bool)>,
+}
+
+/// What a file of a [`Layout`] holds.
+enum Contents<'a> {
+    /// Bytes copied as they are (`copy_without_render`).
+    Verbatim(&'a [u8]),
+    /// A template file, rendered unless it is binary.
+    Render(&'a SourceEntry),
+    /// Bytes stamp made itself (the answers file).
+    Made(Vec<u8>),
+}
+
+/// Names every entry of `tree` (a directory's name is needed by everything
+/// inside it, so this runs in path order) and leaves the contents to
+/// [`Layout::render`] or [`Layout::render_each`].
+pub fn layout<'a>(
+    tree: &'a SourceTree,
+    env: &'a Environment<'static>,
+    context: &'a Value,
+) -> Result<Layout<'a>> {
     let verbatim = Verbatim::for_tree(tree)?;
     let cookiecutter = tree.cookiecutter.as_ref();
     // `_new_lines` is read from the context: like any variable it may be overridden.
@@ -231,7 +277,7 @@ pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Repor
         .and_then(|c| c.get_attr("_new_lines"))
         .ok()
         .and_then(|v| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned));
-    let new_lines = cookiecutter.and(new_lines.as_deref());
+    let new_lines = cookiecutter.and(new_lines);
     let syntax = cookiecutter.map(|d| d.syntax.clone()).unwrap_or_default();
     let root = render_component(env, &tree.top, &tree.top, context, plain_syntax(&syntax))?;
     if root.is_empty() {
@@ -240,83 +286,155 @@ pub fn plan(tree: &SourceTree, env: &Environment, context: &Value, report: Repor
             message: "the project directory's name renders empty".into(),
         });
     }
-    let in_order = uses_random_helpers(tree);
     let mut names = PathNames::new(&tree.top, cookiecutter.is_some(), &syntax);
     let mut entries = Vec::with_capacity(tree.entries.len());
-    // Files whose contents are rendered after the names: (index in `entries`, source entry).
-    let mut jobs: Vec<(usize, &SourceEntry)> = Vec::new();
-    // Binary files (found out here, on all cores) are copied as they are.
-    let render = |entry: &SourceEntry, contents: &[u8]| match as_text(&entry.path, contents) {
-        Some(text) => render_file(env, &entry.path, text, context, new_lines, syntax.trim_blocks),
-        None => Ok(contents.to_vec()),
-    };
-    report(Event::Started { phase: Phase::Rendering, total: tree.entries.len() });
-    // An error while naming stops the walk; a file before it may still fail first.
     let mut naming_error = None;
     for entry in &tree.entries {
-        let job = match plan_entry(entry, tree, env, context, &verbatim, &mut names) {
-            Ok(job) => job,
+        match plan_entry(entry, tree, env, context, &verbatim, &mut names) {
+            Ok(Some((path, contents))) => {
+                let executable = entry.file.as_ref().is_some_and(|f| f.executable);
+                entries.push(LaidOut { path, file: contents.map(|c| (c, executable)) });
+            }
+            Ok(None) => {}
             Err(err) => {
                 naming_error = Some(err);
                 break;
             }
-        };
-        match job {
-            None => report(Event::Step { path: &entry.path }),
-            Some((path, None)) => {
-                report(Event::Step { path: &entry.path });
-                entries.push(PlannedEntry { path, file: None });
-            }
-            Some((path, Some(Contents::Copy(contents)))) => {
-                report(Event::Step { path: &entry.path });
-                let executable = entry.file.as_ref().is_some_and(|f| f.executable);
-                entries.push(PlannedEntry { path, file: Some(PlannedFile { contents, executable }) });
-            }
-            Some((path, Some(Contents::Render(source)))) => {
-                let executable = entry.file.as_ref().is_some_and(|f| f.executable);
-                let contents = if in_order {
-                    report(Event::Step { path: &entry.path });
-                    render(entry, source)?
-                } else {
-                    jobs.push((entries.len(), entry));
-                    Vec::new()
-                };
-                entries.push(PlannedEntry { path, file: Some(PlannedFile { contents, executable }) });
-            }
         }
     }
-    let mut reported = 0;
-    let rendered = parallel_map(
-        &jobs,
-        &mut |done| {
-            for (_, entry) in &jobs[reported..done] {
-                report(Event::Step { path: &entry.path });
-            }
-            reported = done;
-        },
-        |(_, entry)| render(entry, &entry.file.as_ref().expect("jobs are files").contents),
-    )?;
-    if let Some(err) = naming_error {
-        return Err(err);
-    }
-    for ((index, _), contents) in jobs.iter().zip(rendered) {
-        entries[*index].file.as_mut().expect("jobs are files").contents = contents;
-    }
-    report(Event::Finished);
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     // A file whose name renders to an existing directory's is skipped, as
     // cookiecutter skips it (it takes such a name for an empty one).
     let dirs: std::collections::HashSet<String> =
         entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.clone()).collect();
     entries.retain(|e| e.file.is_none() || !dirs.contains(&e.path));
-    Ok(Plan { root, entries })
+    Ok(Layout {
+        root,
+        entries,
+        naming_error,
+        env,
+        context,
+        new_lines,
+        trim_blocks: syntax.trim_blocks,
+        in_order: uses_random_helpers(tree),
+    })
 }
 
-/// What a file of the plan holds: its bytes as they are, or a source to render.
-enum Contents<'a> {
-    Copy(Vec<u8>),
-    /// Rendered unless it is binary.
-    Render(&'a [u8]),
+impl Layout<'_> {
+    /// Adds a file stamp makes itself, keeping path order.
+    pub fn add_file(&mut self, path: &str, contents: Vec<u8>) {
+        let entry = LaidOut { path: path.to_owned(), file: Some((Contents::Made(contents), false)) };
+        match self.entries.binary_search_by(|e| e.path.as_str().cmp(path)) {
+            Ok(i) => self.entries[i] = entry,
+            Err(i) => self.entries.insert(i, entry),
+        }
+    }
+
+    /// The directories, each after its parent.
+    pub fn dirs(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.as_str())
+    }
+
+    /// The files' paths, in order.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().filter(|e| e.file.is_some()).map(|e| e.path.as_str())
+    }
+
+    /// Renders every file into a [`Plan`].
+    pub fn render(self, report: Reporter) -> Result<Plan> {
+        let mut contents = self
+            .map_files(Phase::Rendering, report, |_, mut file| {
+                // The plan holds every file until it is written: no spare capacity.
+                file.contents.shrink_to_fit();
+                Ok(file)
+            })?
+            .into_iter();
+        if let Some(err) = self.naming_error {
+            return Err(err);
+        }
+        let entries = self
+            .entries
+            .into_iter()
+            .map(|e| PlannedEntry { file: e.file.and_then(|_| contents.next()), path: e.path })
+            .collect();
+        Ok(Plan { root: self.root, entries })
+    }
+
+    /// Renders the files on all cores and passes each to `write` with its
+    /// project-relative path as soon as it is ready. The error reported when
+    /// several files fail (the first in path order) is the one rendering and
+    /// writing them one after the other would report.
+    pub fn render_each(
+        self,
+        report: Reporter,
+        write: impl Fn(&str, PlannedFile) -> Result<()> + Sync,
+    ) -> Result<()> {
+        self.map_files(Phase::Writing, report, write)?;
+        self.naming_error.map_or(Ok(()), Err)
+    }
+
+    /// Renders each file and applies `f`, in parallel unless the template
+    /// needs path order, reporting a step per file.
+    fn map_files<R: Send>(
+        &self,
+        phase: Phase,
+        report: Reporter,
+        f: impl Fn(&str, PlannedFile) -> Result<R> + Sync,
+    ) -> Result<Vec<R>> {
+        let files: Vec<(&str, &Contents, bool)> = self
+            .entries
+            .iter()
+            .filter_map(|e| {
+                e.file.as_ref().map(|(contents, executable)| (e.path.as_str(), contents, *executable))
+            })
+            .collect();
+        let job = |&(path, contents, executable): &(&str, &Contents, bool)| {
+            f(path, PlannedFile { contents: self.contents(contents)?, executable })
+        };
+        report(Event::Started { phase, total: files.len() });
+        let results = if self.in_order {
+            let mut results = Vec::with_capacity(files.len());
+            for file in &files {
+                results.push(job(file)?);
+                report(Event::Step { path: file.0 });
+            }
+            results
+        } else {
+            let mut reported = 0;
+            let progress = &mut |done| {
+                for (path, _, _) in &files[reported..done] {
+                    report(Event::Step { path });
+                }
+                reported = done;
+            };
+            parallel_map(&files, progress, job)?
+        };
+        report(Event::Finished);
+        Ok(results)
+    }
+
+    /// A file's final bytes. Binary files (found out here, on all cores)
+    /// are copied as they are.
+    fn contents(&self, contents: &Contents) -> Result<Vec<u8>> {
+        match contents {
+            Contents::Verbatim(bytes) => Ok(bytes.to_vec()),
+            Contents::Made(bytes) => Ok(bytes.clone()),
+            Contents::Render(entry) => {
+                let bytes = &entry.file.as_ref().expect("only files are rendered").contents;
+                match as_text(&entry.path, bytes) {
+                    Some(text) => render_file(
+                        self.env,
+                        &entry.path,
+                        text,
+                        self.context,
+                        self.new_lines.as_deref(),
+                        self.trim_blocks,
+                    ),
+                    None => Ok(bytes.to_vec()),
+                }
+            }
+        }
+    }
 }
 
 /// Names one entry: `None` when it is skipped (a name renders empty), else its
@@ -348,9 +466,9 @@ fn plan_entry<'a>(
         }
         None => None,
         Some(file) => Some(if copied_whole || verbatim.is_match(below_top) {
-            Contents::Copy(file.contents.clone())
+            Contents::Verbatim(&file.contents)
         } else {
-            Contents::Render(&file.contents)
+            Contents::Render(entry)
         }),
     };
     Ok(Some((path, contents)))
@@ -612,8 +730,6 @@ fn render_file(
     if newline != "\n" {
         rendered = rendered.replace('\n', newline);
     }
-    // The plan holds every file until it is written: no spare capacity.
-    rendered.shrink_to_fit();
     Ok(rendered.into_bytes())
 }
 
@@ -622,6 +738,9 @@ fn render_file(
 /// `\r`, `\n`, `\r\n`; `\n` when the file has none.
 fn detect_newline(text: &str) -> &'static str {
     let mut end = text.len().min(8192);
+    if memchr::memchr(b'\r', &text.as_bytes()[..end]).is_none() {
+        return "\n";
+    }
     while !text.is_char_boundary(end) {
         end -= 1;
     }
