@@ -3,7 +3,7 @@
 //! tag (rewritten into a function call, as minijinja has no custom tags).
 
 use minijinja::value::{Kwargs, Rest, Value, ValueKind};
-use minijinja::{Error, ErrorKind};
+use minijinja::{Error, ErrorKind, State};
 
 use crate::python;
 use crate::slugify::{self, Options};
@@ -302,17 +302,52 @@ pub struct Determinism {
     pub seed: Option<u64>,
 }
 
+/// Where `uuid4()` and `random_ascii_string()` draw from. With a seed, each
+/// render gets a generator of its own, seeded from the seed, the template's
+/// name and how many renders of that name came before (a file's name renders
+/// before its contents), so that the draws do not depend on the order in
+/// which, or the thread on which, files are rendered.
+struct RandomSource {
+    seed: Option<u64>,
+    renders: std::sync::Mutex<std::collections::HashMap<String, u64>>,
+}
+
+/// The generator of the render in progress, kept in the render's state.
+struct RenderRng(fastrand::Rng);
+
+impl RandomSource {
+    fn rng<'s>(&self, state: &'s mut State) -> &'s mut fastrand::Rng {
+        if state.get_extension::<RenderRng>().is_none() {
+            let rng = match self.seed {
+                None => fastrand::Rng::new(),
+                Some(seed) => {
+                    let mut renders = self.renders.lock().unwrap_or_else(|p| p.into_inner());
+                    let earlier = renders.entry(state.name().to_owned()).or_insert(0);
+                    *earlier += 1;
+                    fastrand::Rng::with_seed(fnv1a(seed, state.name().bytes().chain(earlier.to_le_bytes())))
+                }
+            };
+            state.get_or_insert_extension(RenderRng(rng));
+        }
+        &mut state.get_extension_mut::<RenderRng>().expect("inserted above").0
+    }
+}
+
+/// FNV-1a over `bytes`, started from `seed`: a stable way to derive seeds.
+fn fnv1a(seed: u64, bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0xcbf2_9ce4_8422_2325 ^ seed, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
 /// Registers cookiecutter's global helpers: `uuid4()`, `random_ascii_string()`
 /// and the function `{% now %}` tags are rewritten into.
 pub fn add_helpers(env: &mut minijinja::Environment, determinism: Determinism) {
-    let rng = std::sync::Arc::new(std::sync::Mutex::new(match determinism.seed {
-        Some(seed) => fastrand::Rng::with_seed(seed),
-        None => fastrand::Rng::new(),
-    }));
-    let uuid_rng = std::sync::Arc::clone(&rng);
-    env.add_function("uuid4", move || {
+    let random = std::sync::Arc::new(RandomSource { seed: determinism.seed, renders: Default::default() });
+    let uuid_random = std::sync::Arc::clone(&random);
+    env.add_function("uuid4", move |state: &mut State| {
         let mut bytes = [0u8; 16];
-        uuid_rng.lock().unwrap_or_else(|p| p.into_inner()).fill(&mut bytes);
+        uuid_random.rng(state).fill(&mut bytes);
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -320,7 +355,7 @@ pub fn add_helpers(env: &mut minijinja::Environment, determinism: Determinism) {
     });
     env.add_function(
         "random_ascii_string",
-        move |length: usize, punctuation: Option<bool>, kwargs: Kwargs| {
+        move |state: &mut State, length: usize, punctuation: Option<bool>, kwargs: Kwargs| {
             const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
             const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
             let punctuation = match punctuation {
@@ -333,7 +368,7 @@ pub fn add_helpers(env: &mut minijinja::Environment, determinism: Determinism) {
             } else {
                 LETTERS.chars().collect()
             };
-            let mut rng = rng.lock().unwrap_or_else(|p| p.into_inner());
+            let rng = random.rng(state);
             Ok::<_, Error>((0..length).map(|_| corpus[rng.usize(..corpus.len())]).collect::<String>())
         },
     );
@@ -462,6 +497,20 @@ mod helper_tests {
         for source in ["{% if known %}", "{% nowhere %}", "{{ now }}", "now"] {
             assert!(!holds_now_tag(source), "{source}");
         }
+    }
+
+    #[test]
+    fn seeded_draws_do_not_depend_on_the_order_of_renders() {
+        let seeded = Determinism { epoch: None, seed: Some(7) };
+        let render = |env: &minijinja::Environment, name: &str| {
+            env.render_named_str(name, "{{ uuid4() }} {{ random_ascii_string(8) }}", ()).unwrap()
+        };
+        let (one, two) = (env(seeded), env(seeded));
+        let (a, b) = (render(&one, "a"), render(&one, "b"));
+        assert_eq!(render(&two, "b"), b);
+        assert_eq!(render(&two, "a"), a);
+        assert_ne!(a, b);
+        assert_ne!(render(&one, "a"), a, "a second render of a name draws afresh");
     }
 
     #[test]

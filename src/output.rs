@@ -449,22 +449,19 @@ pub fn replace_file(target: &Path, file: &PlannedFile) -> Result<()> {
     create_file(target, file).map_err(|e| Error::io("write", target, e))
 }
 
-/// Creates `target` (which must not exist), writes the bytes and, for an
-/// executable, adds execute wherever read is allowed, as `chmod +x` under the
-/// user's umask would.
+/// Creates `target` (which must not exist) and writes the bytes. An
+/// executable is created with execute permission wherever the user's umask
+/// allows it, as `chmod +x` would add it.
 fn create_file(target: &Path, file: &PlannedFile) -> std::io::Result<()> {
     use std::io::Write;
-    let mut handle = fs::OpenOptions::new().write(true).create_new(true).open(target)?;
-    handle.write_all(&file.contents)?;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     if file.executable {
-        use std::os::unix::fs::PermissionsExt;
-        let mut permissions = handle.metadata()?.permissions();
-        let mode = permissions.mode();
-        permissions.set_mode(mode | ((mode & 0o444) >> 2));
-        handle.set_permissions(permissions)?;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o777);
     }
-    Ok(())
+    options.open(target)?.write_all(&file.contents)
 }
 
 #[cfg(test)]

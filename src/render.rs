@@ -239,9 +239,6 @@ pub struct Layout<'a> {
     context: &'a Value,
     new_lines: Option<String>,
     trim_blocks: bool,
-    /// Render on one thread in path order: the template calls the random
-    /// helpers, whose seeded draws depend on the order of calls.
-    in_order: bool,
 }
 
 /// One entry of a [`Layout`]: its project-relative path and, for a file,
@@ -308,16 +305,7 @@ pub fn layout<'a>(
     let dirs: std::collections::HashSet<String> =
         entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.clone()).collect();
     entries.retain(|e| e.file.is_none() || !dirs.contains(&e.path));
-    Ok(Layout {
-        root,
-        entries,
-        naming_error,
-        env,
-        context,
-        new_lines,
-        trim_blocks: syntax.trim_blocks,
-        in_order: uses_random_helpers(tree),
-    })
+    Ok(Layout { root, entries, naming_error, env, context, new_lines, trim_blocks: syntax.trim_blocks })
 }
 
 impl Layout<'_> {
@@ -373,8 +361,7 @@ impl Layout<'_> {
         self.naming_error.map_or(Ok(()), Err)
     }
 
-    /// Renders each file and applies `f`, in parallel unless the template
-    /// needs path order, reporting a step per file.
+    /// Renders each file and applies `f` on all cores, reporting a step per file.
     fn map_files<R: Send>(
         &self,
         phase: Phase,
@@ -392,23 +379,14 @@ impl Layout<'_> {
             f(path, PlannedFile { contents: self.contents(contents)?, executable })
         };
         report(Event::Started { phase, total: files.len() });
-        let results = if self.in_order {
-            let mut results = Vec::with_capacity(files.len());
-            for file in &files {
-                results.push(job(file)?);
-                report(Event::Step { path: file.0 });
+        let mut reported = 0;
+        let progress = &mut |done| {
+            for (path, _, _) in &files[reported..done] {
+                report(Event::Step { path });
             }
-            results
-        } else {
-            let mut reported = 0;
-            let progress = &mut |done| {
-                for (path, _, _) in &files[reported..done] {
-                    report(Event::Step { path });
-                }
-                reported = done;
-            };
-            parallel_map(&files, progress, job)?
+            reported = done;
         };
+        let results = parallel_map(&files, progress, job)?;
         report(Event::Finished);
         Ok(results)
     }
@@ -472,15 +450,6 @@ fn plan_entry<'a>(
         }),
     };
     Ok(Some((path, contents)))
-}
-
-/// Whether any file of the template names a helper that draws random numbers.
-fn uses_random_helpers(tree: &SourceTree) -> bool {
-    let helpers = [memchr::memmem::Finder::new("uuid4"), memchr::memmem::Finder::new("random_ascii_string")];
-    let names_helper = |bytes: &[u8]| helpers.iter().any(|h| h.find(bytes).is_some());
-    tree.entries.iter().chain(&tree.includes).any(|e| {
-        names_helper(e.path.as_bytes()) || e.file.as_ref().is_some_and(|f| names_helper(&f.contents))
-    })
 }
 
 /// Files per thread below which another thread is not worth starting.

@@ -214,13 +214,15 @@ fn list_entry(
     }
 }
 
-/// A file's bytes and mode, with one `open`, one `fstat` and the reads.
+/// A file's bytes and mode with four system calls: `open`, one `fstat` for
+/// both the mode and the size, one `read` of exactly that size (a template
+/// is not expected to change while it is read), `close`.
 fn read_file(path: &Path) -> std::io::Result<SourceFile> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let metadata = file.metadata()?;
-    let mut contents = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    file.read_to_end(&mut contents)?;
+    let mut contents = vec![0; usize::try_from(metadata.len()).unwrap_or(usize::MAX)];
+    file.read_exact(&mut contents)?;
     Ok(SourceFile { contents, executable: is_executable(&metadata) })
 }
 
