@@ -99,9 +99,11 @@ def run_case(work, label, commands, tools, args):
     active = [t for t in tools if t in commands]
 
     counter = iter(range(10**9))
+    outs = os.path.join(work, "out", slug)
+    shutil.rmtree(outs, ignore_errors=True)
 
     def fresh(tool):
-        out = os.path.join(work, "out", slug, tool, str(next(counter)))
+        out = os.path.join(outs, tool, str(next(counter)))
         os.makedirs(out)
         return out
 
@@ -121,6 +123,7 @@ def run_case(work, label, commands, tools, args):
             # before the clock starts, so no tool pays for another's writeback.
             subprocess.run(["sync"])
             times[tool].append(run(commands[tool](out)))
+    shutil.rmtree(outs)
     row = {"label": label, "files": files, "size": size, "median": {}, "rss": rss, "spread": {}}
     for tool in active:
         row["median"][tool] = statistics.median(times[tool])

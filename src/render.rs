@@ -238,7 +238,7 @@ pub struct Layout<'a> {
     env: &'a Environment<'static>,
     context: &'a Value,
     new_lines: Option<String>,
-    trim_blocks: bool,
+    syntax: Syntax,
 }
 
 /// One entry of a [`Layout`]: its project-relative path and, for a file,
@@ -305,7 +305,7 @@ pub fn layout<'a>(
     let dirs: std::collections::HashSet<String> =
         entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.clone()).collect();
     entries.retain(|e| e.file.is_none() || !dirs.contains(&e.path));
-    Ok(Layout { root, entries, naming_error, env, context, new_lines, trim_blocks: syntax.trim_blocks })
+    Ok(Layout { root, entries, naming_error, env, context, new_lines, syntax })
 }
 
 impl Layout<'_> {
@@ -406,7 +406,7 @@ impl Layout<'_> {
                         text,
                         self.context,
                         self.new_lines.as_deref(),
-                        self.trim_blocks,
+                        &self.syntax,
                     ),
                     None => Ok(bytes.to_vec()),
                 }
@@ -689,17 +689,51 @@ fn render_file(
     text: &str,
     context: &Value,
     new_lines: Option<&str>,
-    trim_blocks: bool,
+    syntax: &Syntax,
 ) -> Result<Vec<u8>> {
     let newline = new_lines.unwrap_or_else(|| detect_newline(text));
     let source: std::borrow::Cow<str> =
         if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n").into() } else { text.into() };
-    let source = filters::rewrite_now_tags_with(&source, trim_blocks);
-    let mut rendered = render_str(env, path, &source, context)?;
+    let (head, tail) = split_plain_tail(&source, syntax);
+    let head = filters::rewrite_now_tags_with(head, syntax.trim_blocks);
+    let mut rendered = render_str(env, path, &head, context)?;
+    rendered.push_str(tail);
     if newline != "\n" {
         rendered = rendered.replace('\n', newline);
     }
     Ok(rendered.into_bytes())
+}
+
+/// Splits `source` before its plain tail: the text after the last end
+/// delimiter, when it holds no start delimiter. Rendering copies such text
+/// unchanged, yet the engine scans it character by character, and files
+/// often end in long stretches of it. No tag can end inside the tail (its
+/// end delimiter would come later) and none begins there, so the split is
+/// at the top level. Returns `(source, "")` wherever a rule could change the
+/// tail: whitespace control on the last tag, `trim_blocks`, a dropped final
+/// newline, line statements, another syntax, or `extends`, which drops text
+/// outside blocks.
+fn split_plain_tail<'s>(source: &'s str, syntax: &Syntax) -> (&'s str, &'s str) {
+    let whole = (source, "");
+    if !plain_syntax(syntax) || syntax.trim_blocks || !syntax.keep_trailing_newline {
+        return whole;
+    }
+    // Every delimiter is two bytes: an end is `}` after one of `%}#`, a start
+    // `{` before one of them.
+    let bytes = source.as_bytes();
+    let is_end = |&at: &usize| at > 0 && matches!(bytes[at - 1], b'%' | b'}' | b'#');
+    let Some(last_brace) = memchr::memrchr_iter(b'}', bytes).find(is_end) else {
+        return whole;
+    };
+    let (head, tail) = source.split_at(last_brace + 1);
+    let starts_tag = |at: usize| matches!(bytes.get(at + 1), Some(b'%' | b'{' | b'#'));
+    if head[..head.len() - 2].ends_with('-')
+        || memchr::memchr_iter(b'{', tail.as_bytes()).any(|at| starts_tag(head.len() + at))
+        || memchr::memmem::find(head.as_bytes(), b"extends").is_some()
+    {
+        return whole;
+    }
+    (head, tail)
 }
 
 /// The newline a file is written with, as cookiecutter picks it: Python's
@@ -789,6 +823,64 @@ mod tests {
     use super::*;
 
     #[test]
+    fn splitting_off_the_plain_tail_never_changes_the_output() {
+        const FRAGMENTS: &[&str] = &[
+            "text ",
+            "\n",
+            "  \n",
+            "{{ x }}",
+            "{{- x }}",
+            "{{ x -}}",
+            "{% if x %}",
+            "{% endif %}",
+            "{%- if x -%}",
+            "{%- endif -%}",
+            "{# c #}",
+            "{#- c -#}",
+            "}}",
+            "%}",
+            "#}",
+            "{% raw %}{{ %}{% endraw %}",
+            "{{ '}}' }}",
+            "{{ x }}}",
+            "{% for i in [1, 2] %}{{ i }}{% endfor %}",
+            "{% extends 'base' %}",
+            "{% set y = 1 %}",
+            "{%+ if x %}",
+            "{{ missing }}",
+            "{% block b %}B{% endblock %}",
+        ];
+        let mut env = environment(Determinism::default());
+        env.add_template("base", "[{% block b %}{% endblock %}]").unwrap();
+        let ctx = map([("x".to_owned(), Value::from("X"))]);
+        let mut split = 0;
+        for a in FRAGMENTS {
+            for b in FRAGMENTS {
+                for c in FRAGMENTS {
+                    let source = format!("{a}{b}{c} plain tail\n");
+                    let (head, tail) = split_plain_tail(&source, &Syntax::default());
+                    if tail.is_empty() {
+                        continue;
+                    }
+                    split += 1;
+                    let whole = env.render_str(&source, &ctx).map_err(|e| e.kind());
+                    let parts = env.render_str(head, &ctx).map(|h| h + tail).map_err(|e| e.kind());
+                    assert_eq!(parts, whole, "{source:?}");
+                }
+            }
+        }
+        assert!(split > 1000, "only {split} sources were split");
+        for syntax in [
+            Syntax { trim_blocks: true, ..Syntax::default() },
+            Syntax { keep_trailing_newline: false, ..Syntax::default() },
+            Syntax { line_statement_prefix: Some("#".into()), ..Syntax::default() },
+        ] {
+            assert_eq!(split_plain_tail("{{ x }} tail", &syntax), ("{{ x }} tail", ""), "{syntax:?}");
+        }
+        assert_eq!(split_plain_tail("{{ x }} tail", &Syntax::default()), ("{{ x }}", " tail"));
+    }
+
+    #[test]
     fn newline_detection_follows_cookiecutter() {
         assert_eq!(detect_newline("a\r\nb\r\n"), "\r\n");
         assert_eq!(detect_newline("a\r\nb\n"), "\n");
@@ -844,7 +936,7 @@ mod tests {
     fn crlf_files_keep_crlf_and_values_are_not_normalised() {
         let env = environment(Determinism::default());
         let ctx = map([("v".into(), Value::from("a\nb"))]);
-        let out = render_file(&env, "f", "x={{ v }}\r\ny\r\n", &ctx, None, false).unwrap();
+        let out = render_file(&env, "f", "x={{ v }}\r\ny\r\n", &ctx, None, &Syntax::default()).unwrap();
         assert_eq!(out, b"x=a\r\nb\r\ny\r\n");
     }
 }
