@@ -4,8 +4,9 @@
 //! [`source`] reads a template (built in or a directory) →
 //! [`manifest`] types its questions (or [`cookiecutter`] reads `cookiecutter.json`) →
 //! [`answers`] resolves values from files, flags and a [`prompt::Prompter`] →
-//! [`render`] renders every file in memory into a [`render::Plan`] →
-//! [`output`] writes the plan atomically beside the destination, running
+//! [`render`] names every entry into a [`render::Layout`] →
+//! [`output`] renders each file into a staging directory beside the
+//! destination and moves the project into place in one step, running
 //! cookiecutter [`hooks`] on the way when allowed.
 //! The command line in [`cli`] is a thin layer over [`generate`] and [`check`].
 

@@ -1,7 +1,8 @@
 //! Rendering: the one minijinja environment configured like cookiecutter's
 //! Jinja2 (strict undefined, trailing newline kept, no autoescape), and
-//! [`plan`], which turns a template and answers into the project's files in
-//! memory. Nothing here touches the destination.
+//! [`layout`], which names a project's entries from a template and answers,
+//! leaving each file to be rendered into memory or handed to a writer.
+//! Nothing here touches the destination.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -212,16 +213,6 @@ fn fnmatch_regex(pattern: &str) -> String {
     }
     out.push('$');
     out
-}
-
-/// Renders every entry of `tree` with `context` into a [`Plan`] in memory.
-pub fn plan(
-    tree: &SourceTree,
-    env: &Environment<'static>,
-    context: &Value,
-    report: Reporter,
-) -> Result<Plan> {
-    layout(tree, env, context)?.render(report)
 }
 
 /// A project laid out: every entry named, in path order, and each file's
