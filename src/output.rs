@@ -150,17 +150,20 @@ fn write_fresh(
 ) -> Result<()> {
     let root = staged_root(staging, &layout.root)?;
     run_stage(Stage::PreGenProject, &root)?;
-    // Directories first (parents before children), then the files as they
-    // are rendered, on every core.
-    for dir in layout.dirs() {
-        let _critical = interrupt::critical();
-        let target = root.join(dir);
-        fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?;
-    }
+    // The files as they are rendered, on every core, each creating its
+    // directory if it is the first there (so that creating directories, which
+    // the filesystem does one at a time, overlaps with rendering); then the
+    // directories that hold no file.
+    let dirs: Vec<String> = layout.dirs().map(str::to_owned).collect();
     layout.render_each(report, |path, file| {
         let _critical = interrupt::critical();
         write_new_file(&root.join(path), &file)
     })?;
+    for dir in &dirs {
+        let _critical = interrupt::critical();
+        let target = root.join(dir);
+        fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?;
+    }
     run_stage(Stage::PostGenProject, &root)?;
     let _critical = interrupt::critical();
     fs::rename(&root, destination).map_err(|e| match e.kind() {
