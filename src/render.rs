@@ -687,7 +687,7 @@ fn render_file(
         if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n").into() } else { text.into() };
     let (head, tail) = split_plain_tail(&source, syntax);
     let head = filters::rewrite_now_tags_with(head, syntax.trim_blocks);
-    let mut rendered = render_str(env, path, &head, context)?;
+    let mut rendered = if head.is_empty() { String::new() } else { render_str(env, path, &head, context)? };
     rendered.push_str(tail);
     if newline != "\n" {
         rendered = rendered.replace('\n', newline);
@@ -696,11 +696,11 @@ fn render_file(
 }
 
 /// Splits `source` before its plain tail: the text after the last end
-/// delimiter, when it holds no start delimiter. Rendering copies such text
-/// unchanged, yet the engine scans it character by character, and files
-/// often end in long stretches of it. No tag can end inside the tail (its
-/// end delimiter would come later) and none begins there, so the split is
-/// at the top level. Returns `(source, "")` wherever a rule could change the
+/// delimiter (all of it when there is none), when it holds no start
+/// delimiter. Rendering copies such text unchanged, yet the engine scans it
+/// character by character, and files often end in long stretches of it, or
+/// hold no tag at all. No tag can end inside the tail (its end delimiter
+/// would come later) and none begins there, so the split is at the top level. Returns `(source, "")` wherever a rule could change the
 /// tail: whitespace control on the last tag, `trim_blocks`, a dropped final
 /// newline, line statements, another syntax, or `extends`, which drops text
 /// outside blocks.
@@ -713,12 +713,11 @@ fn split_plain_tail<'s>(source: &'s str, syntax: &Syntax) -> (&'s str, &'s str) 
     // `{` before one of them.
     let bytes = source.as_bytes();
     let is_end = |&at: &usize| at > 0 && matches!(bytes[at - 1], b'%' | b'}' | b'#');
-    let Some(last_brace) = memchr::memrchr_iter(b'}', bytes).find(is_end) else {
-        return whole;
-    };
-    let (head, tail) = source.split_at(last_brace + 1);
+    let end = memchr::memrchr_iter(b'}', bytes).find(is_end).map_or(0, |last_brace| last_brace + 1);
+    let (head, tail) = source.split_at(end);
     let starts_tag = |at: usize| matches!(bytes.get(at + 1), Some(b'%' | b'{' | b'#'));
-    if head[..head.len() - 2].ends_with('-')
+    // `end` is 0 (no tag) or just past a two-byte delimiter.
+    if (end > 0 && source[..end - 2].ends_with('-'))
         || memchr::memchr_iter(b'{', tail.as_bytes()).any(|at| starts_tag(head.len() + at))
         || memchr::memmem::find(head.as_bytes(), b"extends").is_some()
     {
@@ -869,6 +868,7 @@ mod tests {
             assert_eq!(split_plain_tail("{{ x }} tail", &syntax), ("{{ x }} tail", ""), "{syntax:?}");
         }
         assert_eq!(split_plain_tail("{{ x }} tail", &Syntax::default()), ("{{ x }}", " tail"));
+        assert_eq!(split_plain_tail("no tag } at all\n", &Syntax::default()), ("", "no tag } at all\n"));
     }
 
     #[test]
