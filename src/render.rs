@@ -63,18 +63,6 @@ pub struct PlannedFile {
     pub executable: bool,
 }
 
-impl Plan {
-    /// Adds a file, keeping entries sorted.
-    pub fn add_file(&mut self, path: &str, contents: Vec<u8>) {
-        let entry =
-            PlannedEntry { path: path.to_owned(), file: Some(PlannedFile { contents, executable: false }) };
-        match self.entries.binary_search_by(|e| e.path.as_str().cmp(path)) {
-            Ok(i) => self.entries[i] = entry,
-            Err(i) => self.entries.insert(i, entry),
-        }
-    }
-}
-
 /// An environment configured the way cookiecutter configures Jinja2.
 pub fn environment(determinism: Determinism) -> Environment<'static> {
     environment_with(determinism, &Syntax::default())
