@@ -21,7 +21,14 @@ pub fn install() {
         let _ = ctrlc::set_handler(|| {
             let _gate = GATE.write().unwrap_or_else(|poisoned| poisoned.into_inner());
             if let Some(path) = staging().as_ref() {
-                let _ = std::fs::remove_dir_all(path);
+                // A hook still running may add files while this removes
+                // them, which fails the removal of their directory: retry.
+                for _ in 0..5 {
+                    match std::fs::remove_dir_all(path) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => continue,
+                        _ => break,
+                    }
+                }
             }
             let _ = console::Term::stderr().show_cursor();
             eprintln!("\nerror: interrupted; nothing was written");

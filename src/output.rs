@@ -126,14 +126,20 @@ pub fn write(
 /// afterwards (and, should this process die, by the next run).
 fn in_staging(parent: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempdir_in(parent)
-        .map_err(|e| Error::io("create a staging directory in", parent, e))?;
-    let owner = staging.path().join(OWNER_FILE);
-    fs::write(&owner, std::process::id().to_string()).map_err(|e| Error::io("write", &owner, e))?;
-    interrupt::set_staging(Some(staging.path()));
+    // Creating and removing the directory are critical too: a Ctrl-C in
+    // between must find it registered, and one during removal must wait.
+    // Its name holds this process's id, so that it is never without an owner.
+    let staging = {
+        let _critical = interrupt::critical();
+        let staging = tempfile::Builder::new()
+            .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
+            .tempdir_in(parent)
+            .map_err(|e| Error::io("create a staging directory in", parent, e))?;
+        interrupt::set_staging(Some(staging.path()));
+        staging
+    };
     let result = write(staging.path());
+    let _critical = interrupt::critical();
     interrupt::set_staging(None);
     drop(staging);
     result
@@ -197,7 +203,10 @@ fn write_into_existing(
     for entry in &plan.entries {
         let target = new_root.join(&entry.path);
         match &entry.file {
-            None => fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?,
+            None => {
+                let _critical = interrupt::critical();
+                fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?
+            }
             Some(file) if to_write.contains(&&entry.path) => {
                 report(Event::Step { path: &entry.path });
                 let _critical = interrupt::critical();
@@ -253,8 +262,6 @@ fn write_into_existing(
     result
 }
 
-/// A staging directory's file naming the process that owns it.
-const OWNER_FILE: &str = ".owner";
 /// A staging directory's record of a `--force` commit in progress.
 const COMMIT_FILE: &str = ".commit";
 
@@ -270,7 +277,7 @@ fn clean_stale_staging(parent: &Path) -> Result<()> {
             continue;
         }
         let staging = entry.path();
-        if !is_stale(&staging) {
+        if !is_stale(&staging, &name.to_string_lossy()[STAGING_PREFIX.len()..]) {
             continue;
         }
         if staging.join(COMMIT_FILE).is_file() {
@@ -282,12 +289,13 @@ fn clean_stale_staging(parent: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Whether no live process owns a staging directory. One without an owner
-/// file is given a minute, in case its run is just starting.
-fn is_stale(staging: &Path) -> bool {
-    match fs::read_to_string(staging.join(OWNER_FILE)) {
-        Ok(pid) => !Path::new("/proc").join(pid.trim()).exists(),
-        Err(_) => fs::metadata(staging)
+/// Whether no live process owns a staging directory, whose name (after the
+/// prefix) starts with its owner's process id. One named otherwise is given
+/// a minute.
+fn is_stale(staging: &Path, suffix: &str) -> bool {
+    match suffix.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok()) {
+        Some(pid) => !Path::new("/proc").join(pid.to_string()).exists(),
+        None => fs::metadata(staging)
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| t.elapsed().ok())
@@ -364,6 +372,7 @@ fn refuse_links(destination: &Path, relative: &Path) -> Result<()> {
 /// see the project's own name as their working directory's.
 fn staged_root(staging: &Path, name: &str) -> Result<PathBuf> {
     let root = staging.join("new").join(name);
+    let _critical = interrupt::critical();
     fs::create_dir_all(&root).map_err(|e| Error::io("create directory", &root, e))?;
     Ok(root)
 }
@@ -479,12 +488,11 @@ mod tests {
         fs::write(destination.join("docs/a.md"), "old a\n").unwrap();
         fs::write(destination.join("keep.txt"), "mine\n").unwrap();
         // A staging directory as a run killed after moving `b.md` leaves it.
-        let staging = parent.path().join(format!("{STAGING_PREFIX}killed"));
+        let staging = parent.path().join(format!("{STAGING_PREFIX}4194304999-killed")); // no such process
         let new_root = staging.join("new/project");
         fs::create_dir_all(new_root.join("docs")).unwrap();
         fs::write(new_root.join("docs/a.md"), "new a\n").unwrap();
         fs::write(destination.join("b.md"), "new b\n").unwrap();
-        fs::write(staging.join(OWNER_FILE), "4194304999").unwrap(); // no such process
         let files = [PathBuf::from("b.md"), PathBuf::from("docs/a.md")];
         write_commit_record(&staging, &destination, &new_root, &files).unwrap();
 
@@ -499,9 +507,8 @@ mod tests {
     #[test]
     fn a_live_runs_staging_is_left_alone() {
         let parent = tempfile::tempdir().unwrap();
-        let staging = parent.path().join(format!("{STAGING_PREFIX}live"));
+        let staging = parent.path().join(format!("{STAGING_PREFIX}{}-live", std::process::id()));
         fs::create_dir_all(&staging).unwrap();
-        fs::write(staging.join(OWNER_FILE), std::process::id().to_string()).unwrap();
         clean_stale_staging(parent.path()).unwrap();
         assert!(staging.exists());
     }
