@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::filters::{self, Determinism};
 use crate::manifest::is_identifier;
 use crate::python;
-use crate::source::{SourceEntry, SourceTree};
+use crate::source::{SourceEntry, SourceFile, SourceTree};
 
 /// Progress reported while rendering and writing.
 #[derive(Debug, Clone, Copy)]
@@ -109,10 +109,16 @@ pub fn environment_for(tree: &Arc<SourceTree>, determinism: Determinism) -> Envi
     let mut env = environment_with(determinism, &syntax);
     let loader_tree = Arc::clone(tree);
     env.set_loader(move |name| {
-        let found = loader_tree
-            .text(&format!("{}/{name}", loader_tree.top))
-            .or_else(|| loader_tree.text(&format!("templates/{name}")));
-        Ok(found.map(|text| filters::rewrite_now_tags(text).into_owned()))
+        let text = |path: String| {
+            loader_tree
+                .text(&path)
+                .map_err(|err| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, err.to_string()))
+        };
+        let found = match text(format!("{}/{name}", loader_tree.top))? {
+            Some(found) => Some(found),
+            None => text(format!("templates/{name}"))?,
+        };
+        Ok(found.map(|text| filters::rewrite_now_tags(&text).into_owned()))
     });
     env
 }
@@ -221,16 +227,16 @@ pub struct Layout<'a> {
 }
 
 /// One entry of a [`Layout`]: its project-relative path and, for a file,
-/// its contents and whether it is executable.
+/// where its contents come from.
 struct LaidOut<'a> {
     path: String,
-    file: Option<(Contents<'a>, bool)>,
+    file: Option<Contents<'a>>,
 }
 
 /// What a file of a [`Layout`] holds.
 enum Contents<'a> {
-    /// Bytes copied as they are (`copy_without_render`).
-    Verbatim(&'a [u8]),
+    /// A file copied as it is (`copy_without_render`).
+    Verbatim(&'a SourceFile),
     /// A template file, rendered unless it is binary.
     Render(&'a SourceEntry),
     /// Bytes stamp made itself (the answers file).
@@ -267,10 +273,7 @@ pub fn layout<'a>(
     let mut naming_error = None;
     for entry in &tree.entries {
         match plan_entry(entry, tree, env, context, &verbatim, &mut names) {
-            Ok(Some((path, contents))) => {
-                let executable = entry.file.as_ref().is_some_and(|f| f.executable);
-                entries.push(LaidOut { path, file: contents.map(|c| (c, executable)) });
-            }
+            Ok(Some((path, file))) => entries.push(LaidOut { path, file }),
             Ok(None) => {}
             Err(err) => {
                 naming_error = Some(err);
@@ -290,7 +293,7 @@ pub fn layout<'a>(
 impl Layout<'_> {
     /// Adds a file stamp makes itself, keeping path order.
     pub fn add_file(&mut self, path: &str, contents: Vec<u8>) {
-        let entry = LaidOut { path: path.to_owned(), file: Some((Contents::Made(contents), false)) };
+        let entry = LaidOut { path: path.to_owned(), file: Some(Contents::Made(contents)) };
         match self.entries.binary_search_by(|e| e.path.as_str().cmp(path)) {
             Ok(i) => self.entries[i] = entry,
             Err(i) => self.entries.insert(i, entry),
@@ -347,20 +350,13 @@ impl Layout<'_> {
         report: Reporter,
         f: impl Fn(&str, PlannedFile) -> Result<R> + Sync,
     ) -> Result<Vec<R>> {
-        let files: Vec<(&str, &Contents, bool)> = self
-            .entries
-            .iter()
-            .filter_map(|e| {
-                e.file.as_ref().map(|(contents, executable)| (e.path.as_str(), contents, *executable))
-            })
-            .collect();
-        let job = |&(path, contents, executable): &(&str, &Contents, bool)| {
-            f(path, PlannedFile { contents: self.contents(contents)?, executable })
-        };
+        let files: Vec<(&str, &Contents)> =
+            self.entries.iter().filter_map(|e| e.file.as_ref().map(|file| (e.path.as_str(), file))).collect();
+        let job = |&(path, contents): &(&str, &Contents)| f(path, self.contents(contents)?);
         report(Event::Started { phase, total: files.len() });
         let mut reported = 0;
         let progress = &mut |done| {
-            for (path, _, _) in &files[reported..done] {
+            for (path, _) in &files[reported..done] {
                 report(Event::Step { path });
             }
             reported = done;
@@ -370,27 +366,29 @@ impl Layout<'_> {
         Ok(results)
     }
 
-    /// A file's final bytes. Binary files (found out here, on all cores)
-    /// are copied as they are.
-    fn contents(&self, contents: &Contents) -> Result<Vec<u8>> {
-        match contents {
-            Contents::Verbatim(bytes) => Ok(bytes.to_vec()),
-            Contents::Made(bytes) => Ok(bytes.clone()),
-            Contents::Render(entry) => {
-                let bytes = &entry.file.as_ref().expect("only files are rendered").contents;
-                match as_text(&entry.path, bytes) {
-                    Some(text) => render_file(
-                        self.env,
-                        &entry.path,
-                        text,
-                        self.context,
-                        self.new_lines.as_deref(),
-                        &self.syntax,
-                    ),
-                    None => Ok(bytes.to_vec()),
-                }
+    /// A file's final bytes and mode. Template files are read here, on all
+    /// cores; binary ones (found out here too) are copied as they are.
+    fn contents(&self, contents: &Contents) -> Result<PlannedFile> {
+        let (entry, read) = match contents {
+            Contents::Made(bytes) => return Ok(PlannedFile { contents: bytes.clone(), executable: false }),
+            Contents::Verbatim(file) => {
+                let read = file.read()?;
+                return Ok(PlannedFile { contents: read.contents.into_owned(), executable: read.executable });
             }
-        }
+            Contents::Render(entry) => (entry, entry.file.as_ref().expect("only files are rendered").read()?),
+        };
+        let contents = match as_text(&entry.path, &read.contents) {
+            Some(text) => render_file(
+                self.env,
+                &entry.path,
+                text,
+                self.context,
+                self.new_lines.as_deref(),
+                &self.syntax,
+            )?,
+            None => read.contents.into_owned(),
+        };
+        Ok(PlannedFile { contents, executable: read.executable })
     }
 }
 
@@ -423,7 +421,7 @@ fn plan_entry<'a>(
         }
         None => None,
         Some(file) => Some(if copied_whole || verbatim.is_match(below_top) {
-            Contents::Verbatim(&file.contents)
+            Contents::Verbatim(file)
         } else {
             Contents::Render(entry)
         }),

@@ -1,7 +1,8 @@
 //! Where a template comes from: the built-in one embedded in the binary, or a
-//! directory. Either way it is read into a [`SourceTree`]: the manifest and
+//! directory. Either way it is listed as a [`SourceTree`]: the manifest and
 //! the project directory's entries, with paths relative to the template root.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, DirEntry, include_dir};
@@ -39,14 +40,35 @@ pub struct SourceEntry {
     pub file: Option<SourceFile>,
 }
 
-/// A file's bytes and mode.
+/// A template file. Files on disk are read only when rendered, on all cores,
+/// so that reading overlaps with rendering and a template is never held whole.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
-    pub contents: Vec<u8>,
+pub enum SourceFile {
+    /// A file of the built-in template.
+    Embedded { contents: &'static [u8], executable: bool },
+    /// A file of a template directory.
+    OnDisk(PathBuf),
+}
+
+/// A template file's bytes and mode, as read.
+pub struct FileData {
+    pub contents: Cow<'static, [u8]>,
     pub executable: bool,
 }
 
-/// A whole template, read into memory.
+impl SourceFile {
+    /// Its bytes and mode (read from disk now for a file there).
+    pub fn read(&self) -> Result<FileData> {
+        match self {
+            SourceFile::Embedded { contents, executable } => {
+                Ok(FileData { contents: Cow::Borrowed(contents), executable: *executable })
+            }
+            SourceFile::OnDisk(path) => read_file(path).map_err(|e| Error::io("read template file", path, e)),
+        }
+    }
+}
+
+/// A whole template, listed.
 #[derive(Debug, Clone)]
 pub struct SourceTree {
     /// The questions (for a cookiecutter template, derived from `cookiecutter.json`).
@@ -66,7 +88,7 @@ pub struct SourceTree {
 }
 
 impl SourceTree {
-    /// Reads and checks a template.
+    /// Lists and checks a template.
     pub fn load(source: &TemplateSource) -> Result<SourceTree> {
         match source {
             TemplateSource::Builtin => Self::load_builtin(),
@@ -82,12 +104,13 @@ impl SourceTree {
         }
     }
 
-    /// The text of a file by template-relative path, for `include` and `extends`.
-    pub fn text(&self, path: &str) -> Option<&str> {
+    /// The text of a file by template-relative path, for `include` and
+    /// `extends`: `None` when there is no such file or it is not UTF-8.
+    pub fn text(&self, path: &str) -> Result<Option<String>> {
         let list = if path.starts_with("templates/") { &self.includes } else { &self.entries };
-        let index = list.binary_search_by(|e| e.path.as_str().cmp(path)).ok()?;
-        let file = list[index].file.as_ref()?;
-        std::str::from_utf8(&file.contents).ok()
+        let Ok(index) = list.binary_search_by(|e| e.path.as_str().cmp(path)) else { return Ok(None) };
+        let Some(file) = &list[index].file else { return Ok(None) };
+        Ok(String::from_utf8(file.read()?.contents.into_owned()).ok())
     }
 
     fn load_builtin() -> Result<SourceTree> {
@@ -132,55 +155,37 @@ impl SourceTree {
             }
             None => single_top(dir, dirs.iter().map(String::as_str))?,
         };
-        let entries = read_entries(dir, &top)?;
+        let entries = list_entries(dir, &top)?;
         let (includes, hooks) = match &cookiecutter {
-            Some(_) => (read_entries(dir, "templates")?, crate::hooks::find(dir)?),
+            Some(_) => (list_entries(dir, "templates")?, crate::hooks::find(dir)?),
             None => (Vec::new(), Vec::new()),
         };
         Ok(SourceTree { manifest, cookiecutter, dir: Some(dir.to_owned()), top, entries, includes, hooks })
     }
 }
 
-/// Reads every entry below `dir/sub` (none if it does not exist), sorted by path.
-/// The tree is listed first; the files are then read on all cores.
-fn read_entries(dir: &Path, sub: &str) -> Result<Vec<SourceEntry>> {
+/// Lists every entry below `dir/sub` (none if it does not exist), sorted by path.
+fn list_entries(dir: &Path, sub: &str) -> Result<Vec<SourceEntry>> {
     if !dir.join(sub).is_dir() {
         return Ok(Vec::new());
     }
     let root = dir.canonicalize().ok();
-    // (template-relative path, the file to read or `None` for a directory)
-    let mut listed: Vec<(String, Option<PathBuf>)> = Vec::new();
-    // A listing error stops the walk; a file before it may still fail to read first.
-    let mut listing_error = None;
-    for entry in walkdir::WalkDir::new(dir.join(sub)).min_depth(1).sort_by_file_name() {
-        match list_entry(dir, root.as_deref(), entry) {
-            Ok(item) => listed.push(item),
-            Err(err) => {
-                listing_error = Some(err);
-                break;
-            }
-        }
-    }
-    let files = crate::render::parallel_map(&listed, &mut |_| {}, |(_, file)| match file {
-        Some(file) => read_file(file).map(Some).map_err(|e| Error::io("read template file", file, e)),
-        None => Ok(None),
-    })?;
-    if let Some(err) = listing_error {
-        return Err(err);
-    }
-    let mut entries: Vec<SourceEntry> =
-        listed.into_iter().zip(files).map(|((path, _), file)| SourceEntry { path, file }).collect();
+    let mut entries = walkdir::WalkDir::new(dir.join(sub))
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|entry| list_entry(dir, root.as_deref(), entry))
+        .collect::<Result<Vec<_>>>()?;
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(entries)
 }
 
-/// One entry of the walk: its template-relative path, and the file to read
-/// (`None` for a directory).
+/// One entry of the walk, checked: no link out of the template, no special file.
 fn list_entry(
     dir: &Path,
     root: Option<&Path>,
     entry: walkdir::Result<walkdir::DirEntry>,
-) -> Result<(String, Option<PathBuf>)> {
+) -> Result<SourceEntry> {
     let entry = entry.map_err(|e| {
         let path = e.path().unwrap_or(dir).to_owned();
         Error::io("read template file", path, e.into())
@@ -206,9 +211,9 @@ fn list_entry(
         (kind.is_dir(), kind.is_file())
     };
     if is_dir {
-        Ok((path, None))
+        Ok(SourceEntry { path, file: None })
     } else if is_file {
-        Ok((path, Some(entry.into_path())))
+        Ok(SourceEntry { path, file: Some(SourceFile::OnDisk(entry.into_path())) })
     } else {
         Err(layout(dir, format!("{path} is a special file, which templates may not hold")))
     }
@@ -217,13 +222,13 @@ fn list_entry(
 /// A file's bytes and mode with four system calls: `open`, one `fstat` for
 /// both the mode and the size, one `read` of exactly that size (a template
 /// is not expected to change while it is read), `close`.
-fn read_file(path: &Path) -> std::io::Result<SourceFile> {
+fn read_file(path: &Path) -> std::io::Result<FileData> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let metadata = file.metadata()?;
     let mut contents = vec![0; usize::try_from(metadata.len()).unwrap_or(usize::MAX)];
     file.read_exact(&mut contents)?;
-    Ok(SourceFile { contents, executable: is_executable(&metadata) })
+    Ok(FileData { contents: Cow::Owned(contents), executable: is_executable(&metadata) })
 }
 
 fn builtin_manifest() -> Result<Manifest> {
@@ -291,7 +296,7 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<SourceEntry>) {
                 let executable = BUILTIN_EXECUTABLES.contains(&path.as_str());
                 out.push(SourceEntry {
                     path,
-                    file: Some(SourceFile { contents: file.contents().to_vec(), executable }),
+                    file: Some(SourceFile::Embedded { contents: file.contents(), executable }),
                 });
             }
         }
