@@ -237,8 +237,9 @@ struct LaidOut<'a> {
 enum Contents<'a> {
     /// A file copied as it is (`copy_without_render`).
     Verbatim(&'a SourceFile),
-    /// A template file, rendered unless it is binary.
-    Render(&'a SourceEntry),
+    /// A template file, rendered unless it is binary; errors name it by
+    /// its path in the template.
+    Render { source_path: &'a str, file: &'a SourceFile },
     /// Bytes stamp made itself (the answers file).
     Made(Vec<u8>),
 }
@@ -369,26 +370,28 @@ impl Layout<'_> {
     /// A file's final bytes and mode. Template files are read here, on all
     /// cores; binary ones (found out here too) are copied as they are.
     fn contents(&self, contents: &Contents) -> Result<PlannedFile> {
-        let (entry, read) = match contents {
-            Contents::Made(bytes) => return Ok(PlannedFile { contents: bytes.clone(), executable: false }),
+        match contents {
+            Contents::Made(bytes) => Ok(PlannedFile { contents: bytes.clone(), executable: false }),
             Contents::Verbatim(file) => {
                 let read = file.read()?;
-                return Ok(PlannedFile { contents: read.contents.into_owned(), executable: read.executable });
+                Ok(PlannedFile { contents: read.contents.into_owned(), executable: read.executable })
             }
-            Contents::Render(entry) => (entry, entry.file.as_ref().expect("only files are rendered").read()?),
-        };
-        let contents = match as_text(&entry.path, &read.contents) {
-            Some(text) => render_file(
-                self.env,
-                &entry.path,
-                text,
-                self.context,
-                self.new_lines.as_deref(),
-                &self.syntax,
-            )?,
-            None => read.contents.into_owned(),
-        };
-        Ok(PlannedFile { contents, executable: read.executable })
+            Contents::Render { source_path, file } => {
+                let read = file.read()?;
+                let contents = match as_text(source_path, &read.contents) {
+                    Some(text) => render_file(
+                        self.env,
+                        source_path,
+                        text,
+                        self.context,
+                        self.new_lines.as_deref(),
+                        &self.syntax,
+                    )?,
+                    None => read.contents.into_owned(),
+                };
+                Ok(PlannedFile { contents, executable: read.executable })
+            }
+        }
     }
 }
 
@@ -423,7 +426,7 @@ fn plan_entry<'a>(
         Some(file) => Some(if copied_whole || verbatim.is_match(below_top) {
             Contents::Verbatim(file)
         } else {
-            Contents::Render(entry)
+            Contents::Render { source_path: &entry.path, file }
         }),
     };
     Ok(Some((path, contents)))
@@ -686,8 +689,9 @@ fn render_file(
 /// delimiter. Rendering copies such text unchanged, yet the engine scans it
 /// character by character, and files often end in long stretches of it, or
 /// hold no tag at all. No tag can end inside the tail (its end delimiter
-/// would come later) and none begins there, so the split is at the top level. Returns `(source, "")` wherever a rule could change the
-/// tail: whitespace control on the last tag, `trim_blocks`, a dropped final
+/// would come later) and none begins there, so the split is at the top
+/// level. Returns `(source, "")` wherever a rule could change the tail:
+/// whitespace control on the last tag, `trim_blocks`, a dropped final
 /// newline, line statements, another syntax, or `extends`, which drops text
 /// outside blocks.
 fn split_plain_tail<'s>(source: &'s str, syntax: &Syntax) -> (&'s str, &'s str) {
