@@ -1,19 +1,13 @@
 //! In-process benchmarks of the render stage on the built-in template:
 //! `cargo bench` (divan). Only rendering in memory is timed; nothing is written.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
-use stamp::prompt::NoPrompter;
-use stamp::source::SourceTree;
-use stamp::{Determinism, Given, Location, TemplateSource};
+use stamp::{Determinism, Given, NoPrompter, Plan, SourceTree, TemplateSource};
 
 fn main() {
     divan::main();
-}
-
-fn location() -> Location {
-    Location { template: String::new(), output_dir: PathBuf::from(".") }
 }
 
 /// Reading the embedded template into a `SourceTree`.
@@ -27,9 +21,8 @@ fn load_builtin() -> SourceTree {
 fn render_builtin(bencher: divan::Bencher) {
     let tree = Arc::new(SourceTree::load(&TemplateSource::Builtin).expect("the built-in template loads"));
     let given = Given::default();
-    let location = location();
     bencher.bench(|| {
-        stamp::render_project(&tree, &given, &mut NoPrompter, &|_| {}, Determinism::default(), &location)
+        stamp::render_project(&tree, &given, &mut NoPrompter, &|_| {}, Determinism::default(), Path::new("."))
             .expect("the built-in template renders")
             .plan
     });
@@ -37,7 +30,7 @@ fn render_builtin(bencher: divan::Bencher) {
 
 /// Loading and rendering, as one run of `stamp --no-input` does before writing.
 #[divan::bench]
-fn load_and_render_builtin() -> stamp::render::Plan {
+fn load_and_render_builtin() -> Plan {
     let tree = Arc::new(SourceTree::load(&TemplateSource::Builtin).expect("the built-in template loads"));
     stamp::render_project(
         &tree,
@@ -45,7 +38,7 @@ fn load_and_render_builtin() -> stamp::render::Plan {
         &mut NoPrompter,
         &|_| {},
         Determinism::default(),
-        &location(),
+        Path::new("."),
     )
     .expect("the built-in template renders")
     .plan

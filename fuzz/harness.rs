@@ -5,19 +5,16 @@
 
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use stamp::answers::Given;
-use stamp::prompt::NoPrompter;
-use stamp::source::{SourceTree, TemplateSource};
-use stamp::{Determinism, Location};
+use stamp::{Determinism, Given, NoPrompter, SourceTree, TemplateSource};
 
 /// `manifest_toml`: a `stamp.toml` (inputs that are not UTF-8 are skipped:
 /// stamp reads the file with `read_to_string`, which refuses them).
 pub fn manifest_toml(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = stamp::manifest::Manifest::from_toml(Path::new("stamp.toml"), text);
+        let _ = stamp::machinery::parse_stamp_manifest(Path::new("stamp.toml"), text);
     }
 }
 
@@ -27,9 +24,7 @@ pub fn manifest_toml(data: &[u8]) {
 pub fn cookiecutter_json(data: &[u8]) {
     let dir = scratch().lock().unwrap_or_else(|e| e.into_inner());
     std::fs::write(dir.path().join("cookiecutter.json"), data).expect("write cookiecutter.json");
-    if let Ok(definition) = stamp::cookiecutter::Definition::load(dir.path()) {
-        let _ = definition.manifest("fuzz");
-    }
+    let _ = stamp::machinery::load_cookiecutter(dir.path());
 }
 
 /// `answers`: the first byte picks the format (`.toml`, `.json`, `.yaml`,
@@ -73,22 +68,29 @@ pub fn template(data: &[u8]) {
     let Ok(source) = std::str::from_utf8(data) else { return };
     static RENDERED: OnceLock<stamp::Rendered> = OnceLock::new();
     let rendered = RENDERED.get_or_init(|| {
-        let (tree, location) = fixed_template();
         let frozen = Determinism { epoch: Some(0), seed: Some(0) };
-        stamp::render_project(tree, &Given::default(), &mut NoPrompter, &|_| {}, frozen, location)
-            .unwrap_or_else(|e| panic!("the fuzz template does not render: {e}"))
+        stamp::render_project(
+            fixed_template(),
+            &Given::default(),
+            &mut NoPrompter,
+            &|_| {},
+            frozen,
+            Path::new("."),
+        )
+        .unwrap_or_else(|e| panic!("the fuzz template does not render: {e}"))
     });
-    let _ = stamp::render::render_str(
-        &rendered.env,
-        "fuzz",
-        &stamp::filters::rewrite_now_tags(source),
-        &rendered.context,
-    );
+    let _ = rendered.render_str("fuzz", source);
 }
 
 fn render_given(given: &Given) {
-    let (tree, location) = fixed_template();
-    let _ = stamp::render_project(tree, given, &mut NoPrompter, &|_| {}, Determinism::default(), location);
+    let _ = stamp::render_project(
+        fixed_template(),
+        given,
+        &mut NoPrompter,
+        &|_| {},
+        Determinism::default(),
+        Path::new("."),
+    );
 }
 
 /// A scratch directory, one per process, for the inputs that must be files.
@@ -179,9 +181,9 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 /// The fixed template, written to a per-process directory and loaded once.
-pub fn fixed_template() -> (&'static Arc<SourceTree>, &'static Location) {
-    static TEMPLATE: OnceLock<(Arc<SourceTree>, Location, tempfile::TempDir)> = OnceLock::new();
-    let (tree, location, _) = TEMPLATE.get_or_init(|| {
+pub fn fixed_template() -> &'static Arc<SourceTree> {
+    static TEMPLATE: OnceLock<(Arc<SourceTree>, tempfile::TempDir)> = OnceLock::new();
+    let (tree, _) = TEMPLATE.get_or_init(|| {
         let dir = tempfile::Builder::new().prefix("stamp-fuzz-template-").tempdir().expect("temp dir");
         std::fs::write(dir.path().join("stamp.toml"), STAMP_TOML).expect("write stamp.toml");
         for (path, contents) in FILES {
@@ -191,9 +193,7 @@ pub fn fixed_template() -> (&'static Arc<SourceTree>, &'static Location) {
         }
         let tree = SourceTree::load(&TemplateSource::Directory(dir.path().to_owned()))
             .unwrap_or_else(|e| panic!("the fuzz template does not load: {e}"));
-        let location =
-            Location { template: dir.path().display().to_string(), output_dir: PathBuf::from(".") };
-        (Arc::new(tree), location, dir)
+        (Arc::new(tree), dir)
     });
-    (tree, location)
+    tree
 }

@@ -79,6 +79,11 @@ pub enum Error {
     Interrupted,
 }
 
+/// 1-based line number of a byte offset.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
 impl Error {
     /// The process exit code DESIGN.md assigns to this kind of error.
     pub fn exit_code(&self) -> u8 {

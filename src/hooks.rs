@@ -1,4 +1,4 @@
-//! cookiecutter hooks: scripts in a template's `hooks/` directory that run
+//! Hooks: scripts in a template's `hooks/` directory that run
 //! before prompting (`pre_prompt`), before the files are written
 //! (`pre_gen_project`) and after (`post_gen_project`). They run only with the
 //! user's consent; Python scripts run with `python3`, others directly.
@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use minijinja::{Environment, Value};
+use minijinja::Value;
 
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 
 /// When a hook runs.
@@ -49,7 +50,7 @@ pub enum Consent {
 
 /// The hooks in `template_dir/hooks`, sorted by file name; editor backups
 /// (`name~`) and files for other stages are ignored, as cookiecutter does.
-pub fn find(template_dir: &Path) -> Result<Vec<Hook>> {
+pub(crate) fn find(template_dir: &Path) -> Result<Vec<Hook>> {
     let dir = template_dir.join("hooks");
     if !dir.is_dir() {
         return Ok(Vec::new());
@@ -78,7 +79,13 @@ pub fn find(template_dir: &Path) -> Result<Vec<Hook>> {
 
 /// Runs every hook of `stage` in `cwd`, each rendered with `context` first
 /// (except `pre_prompt`, which cookiecutter runs as it is).
-pub fn run_stage(hooks: &[Hook], stage: Stage, env: &Environment, context: &Value, cwd: &Path) -> Result<()> {
+pub(crate) fn run_stage(
+    hooks: &[Hook],
+    stage: Stage,
+    engine: &Engine,
+    context: &Value,
+    cwd: &Path,
+) -> Result<()> {
     for hook in hooks.iter().filter(|h| h.stage == stage) {
         let script = if stage == Stage::PrePrompt {
             hook.contents.clone()
@@ -88,8 +95,7 @@ pub fn run_stage(hooks: &[Hook], stage: Stage, env: &Environment, context: &Valu
                 message: "a hook must be UTF-8 text".into(),
             })?;
             let name = format!("hooks/{}", hook.file_name);
-            let source = crate::filters::rewrite_now_tags(text);
-            crate::render::render_str(env, &name, &source, context)?.into_bytes()
+            engine.render_str(&name, text, context)?.into_bytes()
         };
         run_script(hook, &script, cwd)?;
     }

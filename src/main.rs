@@ -1,5 +1,5 @@
-//! The `stamp` binary: everything lives in the library's `cli` module.
+//! The `stamp` binary: the command line lives in the library (`stamp::run`).
 
 fn main() -> std::process::ExitCode {
-    stamp::cli::run(std::env::args_os())
+    stamp::run(std::env::args_os())
 }

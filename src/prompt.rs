@@ -8,9 +8,8 @@ use console::{Term, style};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input, MultiSelect, Password, Select};
 
-use crate::answers::{Answer, RawValue};
 use crate::error::{Error, Result};
-use crate::manifest::{Kind, Question};
+use crate::model::{Answer, Kind, Question, RawValue};
 
 /// Asks one question. `proposal` is what the answer will be if the user just
 /// accepts (a given value or the rendered default). `Ok(None)` means the

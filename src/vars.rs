@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use crate::answers::{TEMPLATE_KEY, VERSION_KEY};
-use crate::manifest::{DefaultValue, Kind, Manifest, Question};
+use crate::given::{TEMPLATE_KEY, VERSION_KEY};
+use crate::model::{DefaultValue, Kind, Manifest, Question};
 
 /// One block per question, for people.
 pub fn text(manifest: &Manifest) -> String {

@@ -66,14 +66,13 @@ fn template_inputs_do_not_panic() {
 /// render, or those targets would only ever exercise error paths.
 #[test]
 fn fuzz_template_renders_with_its_defaults() {
-    let (tree, location) = harness::fixed_template();
     let rendered = stamp::render_project(
-        tree,
+        harness::fixed_template(),
         &stamp::Given::default(),
-        &mut stamp::prompt::NoPrompter,
+        &mut stamp::NoPrompter,
         &|_| {},
         stamp::Determinism::default(),
-        location,
+        std::path::Path::new("."),
     )
     .unwrap_or_else(|e| panic!("the fuzz template does not render: {e}"));
     assert_eq!(rendered.plan.root, "fuzz-project");

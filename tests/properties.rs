@@ -5,14 +5,13 @@
 use std::sync::{Arc, LazyLock};
 
 use proptest::prelude::*;
-use stamp::source::SourceTree;
-use stamp::{Determinism, Error, Given, Location, TemplateSource, render_project};
+use stamp::{Determinism, Error, Given, NoPrompter, Plan, SourceTree, TemplateSource, render_project};
 
 static TREE: LazyLock<Arc<SourceTree>> =
     LazyLock::new(|| Arc::new(SourceTree::load(&TemplateSource::Builtin).expect("built-in template loads")));
 
 /// Renders the built-in template with these answers (given as from a file).
-fn render(answers: &[(&str, &str)]) -> Result<stamp::render::Plan, Error> {
+fn render(answers: &[(&str, &str)]) -> Result<Plan, Error> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("answers.json");
     let object: serde_json::Map<String, serde_json::Value> =
@@ -20,13 +19,13 @@ fn render(answers: &[(&str, &str)]) -> Result<stamp::render::Plan, Error> {
     std::fs::write(&path, serde_json::to_string(&object).unwrap()).unwrap();
     let mut given = Given::default();
     given.load_file(&path)?;
-    let location = Location { template: String::new(), output_dir: ".".into() };
-    let mut prompter = stamp::prompt::NoPrompter;
-    render_project(&TREE, &given, &mut prompter, &|_| {}, Determinism::default(), &location).map(|r| r.plan)
+    let output_dir = std::path::Path::new(".");
+    render_project(&TREE, &given, &mut NoPrompter, &|_| {}, Determinism::default(), output_dir)
+        .map(|r| r.plan)
 }
 
 /// Parses every machine-readable file of a plan; returns the ConfigMap's APP_NAME.
-fn check_formats(plan: &stamp::render::Plan) -> Result<Option<String>, String> {
+fn check_formats(plan: &Plan) -> Result<Option<String>, String> {
     let mut app_name = None;
     for entry in &plan.entries {
         let Some(file) = &entry.file else { continue };

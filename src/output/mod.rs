@@ -7,10 +7,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::events::{Event, Phase, Reporter};
+use crate::file_mode::is_executable;
 use crate::hooks::Stage;
 use crate::interrupt;
-use crate::render::{Event, Layout, Phase, Plan, PlannedFile, Reporter};
-use crate::source::is_executable;
+use crate::render::{Layout, Plan, PlannedFile};
 
 /// Prefix of staging directories, so they are recognisable as stamp's own.
 pub const STAGING_PREFIX: &str = ".stamp-staging-";

@@ -11,14 +11,14 @@ use std::sync::Arc;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use console::style;
 
-use crate::check::{self, CaseOutcome};
-use crate::error::{Error, Result};
-use crate::output::{Action, OnExisting};
-use crate::progress::Progress;
-use crate::prompt::{NoPrompter, Prompter, TerminalPrompter};
-use crate::render::{Event, Phase};
-use crate::source::{SourceTree, TemplateSource};
-use crate::{Consent, Determinism, Given, Outcome, Request, generate, interrupt, vars};
+mod progress;
+
+use crate::interrupt;
+use crate::{
+    Action, CaseOutcome, Consent, Determinism, Error, Event, Given, NoPrompter, OnExisting, Outcome, Phase,
+    Prompter, Request, Result, SourceTree, TemplateSource, TerminalPrompter, generate,
+};
+use progress::Progress;
 
 /// stamp: generate a project from a template.
 #[derive(Debug, Parser)]
@@ -164,13 +164,13 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Some(Command::New(args)) => new(args).map(|()| 0),
         Some(Command::Check(args)) => check(args),
         Some(Command::Vars(args)) => {
-            let manifest = SourceTree::load_manifest(&template_source(args.template))?;
+            let manifest = SourceTree::load_manifest(&template_source(args.template)?)?;
             let text = if args.schema {
-                pretty(&vars::schema(&manifest))
+                pretty(&crate::vars_schema(&manifest))
             } else if args.json {
-                pretty(&vars::json(&manifest))
+                pretty(&crate::vars_json(&manifest))
             } else {
-                vars::text(&manifest)
+                crate::vars_text(&manifest)
             };
             print_stdout(&text).map(|()| 0)
         }
@@ -191,7 +191,7 @@ fn new(args: NewArgs) -> Result<()> {
         given.set_pair(pair)?;
     }
     let request = Request {
-        template: template_source(args.template),
+        template: template_source(args.template)?,
         output_dir: args.output_dir,
         given,
         on_existing: match (args.force, args.skip_existing) {
@@ -260,7 +260,7 @@ fn determinism_from_env(fallback_epoch: Option<i64>) -> Result<Determinism> {
 /// Runs `stamp check`; returns 0 when every case matches (or was updated),
 /// 1 when a case differs, or the exit code of the first case that failed.
 fn check(args: CheckArgs) -> Result<u8> {
-    let source = template_source(args.template.clone());
+    let source = template_source(args.template.clone())?;
     let tree = Arc::new(SourceTree::load(&source)?);
     if args.all_combinations {
         return check_combinations(&tree, &args);
@@ -270,7 +270,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         None => PathBuf::from("snapshots"),
     });
     // Snapshots must hold on any machine and any day: time and randomness are frozen.
-    let reports = check::check(tree, &snapshots, &args.cases, args.update, determinism_from_env(Some(0))?)?;
+    let reports = crate::check(tree, &snapshots, &args.cases, args.update, determinism_from_env(Some(0))?)?;
     let (mut passed, mut failed, mut updated) = (0, 0, 0);
     let mut code = 0;
     for report in reports {
@@ -326,7 +326,7 @@ fn check_combinations(tree: &Arc<SourceTree>, args: &CheckArgs) -> Result<u8> {
     let progress = Progress::new(std::io::stderr().is_terminal());
     let determinism = determinism_from_env(Some(0))?;
     let reports =
-        check::check_combinations(tree, &base, args.exec.as_deref(), determinism, &|done, total| {
+        crate::check_combinations(tree, &base, args.exec.as_deref(), determinism, &|done, total| {
             progress.event(Event::Started { phase: Phase::Rendering, total });
             progress.set_position(done);
         })?;
@@ -353,8 +353,16 @@ fn check_combinations(tree: &Arc<SourceTree>, args: &CheckArgs) -> Result<u8> {
     Ok(u8::from(failures > 0))
 }
 
-fn template_source(dir: Option<PathBuf>) -> TemplateSource {
-    dir.map_or(TemplateSource::Builtin, TemplateSource::Directory)
+/// The template named by `--template` (a path that is not UTF-8 can only be
+/// a directory), or the built-in one.
+fn template_source(dir: Option<PathBuf>) -> Result<TemplateSource> {
+    match dir {
+        None => Ok(TemplateSource::Builtin),
+        Some(dir) => match dir.to_str() {
+            Some(text) => TemplateSource::parse(text),
+            None => Ok(TemplateSource::Directory(dir)),
+        },
+    }
 }
 
 /// The closing lines on stderr: where the project is, what was done, what next.

@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn containers_print_like_python() {
-        let value = crate::render::map([
+        let value = crate::engine::map([
             ("k".into(), Value::from(vec!["a", "it's"])),
             ("b".into(), Value::from(true)),
         ]);

@@ -3,7 +3,7 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::render::{Event, Phase};
+use crate::{Event, Phase};
 
 /// A progress bar that is either drawn on stderr or hidden.
 pub struct Progress {

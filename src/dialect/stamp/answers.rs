@@ -1,0 +1,295 @@
+//! Answering a stamp template's questions: `resolve` walks them once, in
+//! order, for terminals, CI and tests alike (only the [`Prompter`] behind it
+//! differs), and the answers become the render context and the project's
+//! record, `.stamp-answers.toml`.
+
+use indexmap::IndexMap;
+use minijinja::Value;
+
+use crate::engine::{self, Engine};
+use crate::error::{Error, Result};
+use crate::given::{Given, TEMPLATE_KEY, VERSION_KEY};
+use crate::model::{Answer, DefaultValue, Kind, Manifest, Question, RawValue};
+use crate::prompt::Prompter;
+
+/// The answers of one run, in question order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Answers {
+    values: IndexMap<String, Answer>,
+}
+
+impl Answers {
+    /// The answer to a question, if it has one.
+    #[cfg(test)]
+    fn get(&self, name: &str) -> Option<&Answer> {
+        self.values.get(name)
+    }
+
+    /// The render context: answers under `cookiecutter`.
+    pub(crate) fn context(&self) -> Value {
+        let inner = engine::map(self.values.iter().map(|(k, v)| (k.clone(), answer_value(v))));
+        engine::map([("cookiecutter".to_owned(), inner)])
+    }
+
+    /// `.stamp-answers.toml`: template name and version and every non-secret
+    /// answer, readable again with `--answers`.
+    pub(crate) fn to_answers_file(&self, manifest: &Manifest) -> String {
+        let mut table = toml::Table::new();
+        table.insert(TEMPLATE_KEY.into(), manifest.info.name.clone().into());
+        table.insert(VERSION_KEY.into(), manifest.info.version.clone().into());
+        for (name, answer) in &self.values {
+            if manifest.question(name).is_some_and(|q| q.kind != Kind::Secret) {
+                table.insert(name.clone(), answer.to_toml());
+            }
+        }
+        let mut body = toml::to_string(&table).expect("answers serialise as TOML");
+        if !body.ends_with('\n') {
+            body.push('\n');
+        }
+        format!(
+            "# Answers stamp used to generate this project. Regenerate it with:\n\
+             #   stamp new --answers .stamp-answers.toml --no-input\n{body}"
+        )
+    }
+
+    fn insert(&mut self, name: &str, answer: Answer) {
+        self.values.insert(name.to_owned(), answer);
+    }
+}
+
+/// The value templates see for an answer.
+pub(crate) fn answer_value(answer: &Answer) -> Value {
+    match answer {
+        Answer::String(s) => Value::from(s.as_str()),
+        Answer::Bool(b) => Value::from(*b),
+        Answer::Integer(i) => Value::from(*i),
+        Answer::List(items) => Value::from(items.clone()),
+    }
+}
+
+/// What a question would be answered with if nobody typed anything.
+enum Proposal {
+    Value(Answer),
+    /// The default rendered to a value the question rejects.
+    Invalid(String),
+    None,
+}
+
+/// Answers every question of `manifest` in order: a given value (validated),
+/// else the rendered default, offered to `prompter` when the question's
+/// condition holds. Without a prompt, unanswered questions are collected and
+/// reported together.
+pub(crate) fn resolve(
+    manifest: &Manifest,
+    given: &Given,
+    prompter: &mut dyn Prompter,
+    engine: &Engine,
+) -> Result<Answers> {
+    given.check_known(manifest)?;
+    let mut answers = Answers::default();
+    let mut missing: Vec<String> = Vec::new();
+    for question in &manifest.questions {
+        let proposal = match given.get(&question.name) {
+            Some(value) => Proposal::Value(question.parse(&value.raw).map_err(|reason| {
+                Error::InvalidAnswer { origin: value.origin.clone(), key: question.name.clone(), reason }
+            })?),
+            None => match default_for(question, &answers, engine) {
+                Ok(p) => p,
+                // A default built from an answer that is still missing.
+                Err(_) if !missing.is_empty() => {
+                    missing.push(question.name.clone());
+                    continue;
+                }
+                Err(err) => return Err(err),
+            },
+        };
+        let active = match &question.when {
+            None => true,
+            Some(when) => {
+                match engine.render_str(&format!("{}.when", question.name), when, &answers.context()) {
+                    Ok(text) => is_truthy(&text),
+                    Err(_) if !missing.is_empty() => false,
+                    Err(err) => return Err(err),
+                }
+            }
+        };
+        let current = match &proposal {
+            Proposal::Value(answer) => Some(answer),
+            _ => None,
+        };
+        let chosen = if active { prompter.ask(question, current)? } else { current.cloned() };
+        match (chosen, proposal) {
+            (Some(answer), _) => answers.insert(&question.name, answer),
+            (None, Proposal::Invalid(reason)) if active => {
+                return Err(Error::InvalidAnswer {
+                    origin: "the template's default".into(),
+                    key: question.name.clone(),
+                    reason,
+                });
+            }
+            (None, _) if active => missing.push(question.name.clone()),
+            (None, _) => {}
+        }
+    }
+    if missing.is_empty() { Ok(answers) } else { Err(Error::MissingAnswers { names: missing }) }
+}
+
+fn default_for(question: &Question, answers: &Answers, engine: &Engine) -> Result<Proposal> {
+    Ok(match &question.default {
+        Some(DefaultValue::Literal(answer)) => Proposal::Value(answer.clone()),
+        Some(DefaultValue::Template(template)) => {
+            let name = format!("{}.default", question.name);
+            let text = engine.render_str(&name, template, &answers.context())?;
+            match question.parse(&RawValue::Text(text)) {
+                Ok(answer) => Proposal::Value(answer),
+                Err(reason) => Proposal::Invalid(reason),
+            }
+        }
+        None => match question.kind {
+            Kind::Choice => Proposal::Value(Answer::String(question.choices[0].clone())),
+            Kind::Bool => Proposal::Value(Answer::Bool(false)),
+            Kind::Multichoice => Proposal::Value(Answer::List(Vec::new())),
+            Kind::String | Kind::Integer | Kind::Secret => Proposal::None,
+        },
+    })
+}
+
+/// How a rendered condition reads: empty, `false`, `0`, `no`, `none` and `off` are false.
+fn is_truthy(text: &str) -> bool {
+    !matches!(text.trim().to_ascii_lowercase().as_str(), "" | "false" | "0" | "no" | "none" | "off")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Syntax;
+    use crate::prompt::{NoPrompter, ScriptedPrompter};
+    use std::path::Path;
+
+    fn resolve(manifest: &Manifest, given: &Given, prompter: &mut dyn Prompter) -> Result<Answers> {
+        super::resolve(manifest, given, prompter, &Engine::new(&Syntax::default(), Default::default()))
+    }
+
+    fn manifest() -> Manifest {
+        let text = r#"
+[template]
+name = "t"
+version = "1.0"
+
+[[variables]]
+name = "project_name"
+
+[[variables]]
+name = "project_slug"
+default = "{{ cookiecutter.project_name | slugify }}"
+validation = { regex = "[a-z][a-z0-9-]*", message = "lower-case letters, digits and dashes" }
+
+[[variables]]
+name = "backend"
+type = "choice"
+choices = ["vault", "eso"]
+
+[[variables]]
+name = "vault_addr"
+default = "https://vault.example.com"
+when = "{{ cookiecutter.backend == 'vault' }}"
+
+[[variables]]
+name = "token"
+type = "secret"
+default = "dev"
+"#;
+        super::super::manifest::parse(Path::new("stamp.toml"), text).unwrap()
+    }
+
+    fn given(pairs: &[&str]) -> Given {
+        let mut given = Given::default();
+        for pair in pairs {
+            given.set_pair(pair).unwrap();
+        }
+        given
+    }
+
+    #[test]
+    fn defaults_render_from_earlier_answers() {
+        let answers = resolve(&manifest(), &given(&["project_name=My Service"]), &mut NoPrompter).unwrap();
+        assert_eq!(answers.get("project_slug"), Some(&Answer::String("my-service".into())));
+        assert_eq!(answers.get("backend"), Some(&Answer::String("vault".into())));
+    }
+
+    #[test]
+    fn given_values_are_data_not_templates() {
+        let answers =
+            resolve(&manifest(), &given(&["project_name={{ 7*7 }}", "project_slug=x"]), &mut NoPrompter)
+                .unwrap();
+        assert_eq!(answers.get("project_name"), Some(&Answer::String("{{ 7*7 }}".into())));
+    }
+
+    #[test]
+    fn missing_answers_are_listed_together() {
+        let err = resolve(&manifest(), &Given::default(), &mut NoPrompter).unwrap_err();
+        assert!(
+            matches!(&err, Error::MissingAnswers { names } if names == &["project_name", "project_slug"]),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_and_invalid_keys_are_named() {
+        let err =
+            resolve(&manifest(), &given(&["project_name=a", "colour=red"]), &mut NoPrompter).unwrap_err();
+        assert!(matches!(&err, Error::UnknownAnswer { key, .. } if key == "colour"));
+        let err = resolve(&manifest(), &given(&["project_name=a", "project_slug=Bad Slug"]), &mut NoPrompter)
+            .unwrap_err();
+        assert!(matches!(&err, Error::InvalidAnswer { key, .. } if key == "project_slug"));
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn conditions_skip_questions_and_replies_override() {
+        let mut prompter = ScriptedPrompter::new(["Shop", "", "eso"]);
+        let answers = resolve(&manifest(), &Given::default(), &mut prompter).unwrap();
+        assert_eq!(answers.get("project_slug"), Some(&Answer::String("shop".into())));
+        assert_eq!(answers.get("backend"), Some(&Answer::String("eso".into())));
+        // vault_addr was not asked: the script had no more replies for it.
+        assert_eq!(answers.get("vault_addr"), Some(&Answer::String("https://vault.example.com".into())));
+    }
+
+    #[test]
+    fn answers_file_round_trips_without_secrets() {
+        let manifest = manifest();
+        let answers =
+            resolve(&manifest, &given(&["project_name=Shop \"quoted\"", "token=s3cret"]), &mut NoPrompter)
+                .unwrap();
+        let file = answers.to_answers_file(&manifest);
+        assert!(!file.contains("s3cret"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        std::fs::write(&path, &file).unwrap();
+        let mut reread = Given::default();
+        reread.load_file(&path).unwrap();
+        reread.set_pair("token=s3cret").unwrap();
+        assert_eq!(resolve(&manifest, &reread, &mut NoPrompter).unwrap(), answers);
+    }
+
+    #[test]
+    fn answers_files_in_every_format() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            ("a.toml", "project_name = \"X\"\nbackend = \"eso\"\n"),
+            ("a.json", "{\"project_name\": \"X\", \"backend\": \"eso\"}"),
+            ("a.yaml", "project_name: X\nbackend: eso\n"),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let mut given = Given::default();
+            given.load_file(&path).unwrap();
+            let answers = resolve(&manifest(), &given, &mut NoPrompter).unwrap();
+            assert_eq!(answers.get("backend"), Some(&Answer::String("eso".into())), "{name}");
+        }
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "a = 1\nb = = 2\n").unwrap();
+        let err = Given::default().load_file(&path).unwrap_err();
+        assert!(err.to_string().contains("line 2"), "{err}");
+    }
+}

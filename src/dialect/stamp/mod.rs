@@ -1,0 +1,103 @@
+//! stamp's own template format: questions typed in `stamp.toml`, answers
+//! validated and recorded in the project's `.stamp-answers.toml`.
+
+mod answers;
+mod manifest;
+
+use std::path::Path;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use minijinja::Value;
+
+use super::{Dialect, Origin, Resolution};
+use crate::engine::{Engine, Syntax};
+use crate::error::{Error, Result};
+use crate::given::Given;
+use crate::model::Manifest;
+use crate::prompt::Prompter;
+
+/// The manifest file of stamp's own template format.
+pub const MANIFEST_FILE: &str = "stamp.toml";
+
+/// The file a generated project records its answers in (stamp templates
+/// only: cookiecutter templates get exactly the files cookiecutter writes).
+pub const ANSWERS_FILE: &str = ".stamp-answers.toml";
+
+/// A template in stamp's format, its manifest read and checked.
+#[derive(Debug)]
+pub(crate) struct StampTemplate {
+    manifest: Manifest,
+    verbatim: GlobSet,
+    syntax: Syntax,
+}
+
+impl StampTemplate {
+    /// Parses a `stamp.toml`; `path` names it in messages.
+    pub(crate) fn parse(path: &Path, text: &str) -> Result<StampTemplate> {
+        let manifest = manifest::parse(path, text)?;
+        let mut builder = GlobSetBuilder::new();
+        for pattern in &manifest.info.copy_without_render {
+            // Each glob was checked, with its line, when the manifest was parsed.
+            builder.add(Glob::new(pattern).map_err(|e| copy_without_render_error(path, &e))?);
+        }
+        let verbatim = builder.build().map_err(|e| copy_without_render_error(path, &e))?;
+        Ok(StampTemplate { manifest, verbatim, syntax: Syntax::default() })
+    }
+}
+
+fn copy_without_render_error(path: &Path, err: &globset::Error) -> Error {
+    Error::Manifest { problems: vec![format!("{}: copy_without_render: {err}", path.display())] }
+}
+
+impl Dialect for StampTemplate {
+    fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    fn syntax(&self) -> &Syntax {
+        &self.syntax
+    }
+
+    fn project_dir(&self, root: &Path, dirs: &[String]) -> Result<String> {
+        let templated: Vec<&String> = dirs.iter().filter(|n| n.contains("{{")).collect();
+        let message = match templated.as_slice() {
+            [one] => return Ok((*one).clone()),
+            [] => "no top-level directory with a templated name such as {{cookiecutter.project_slug}}".into(),
+            many => format!(
+                "more than one templated top-level directory: {}",
+                many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        Err(Error::TemplateLayout { path: root.to_owned(), message })
+    }
+
+    fn include_dirs(&self) -> &[&'static str] {
+        &[]
+    }
+
+    fn is_verbatim(&self, path: &str) -> bool {
+        self.verbatim.is_match(path)
+    }
+
+    fn empty_dir_is_error(&self) -> bool {
+        false
+    }
+
+    fn resolve(
+        &self,
+        given: &Given,
+        prompter: &mut dyn Prompter,
+        engine: &Engine,
+        _: &Origin,
+    ) -> Result<Resolution> {
+        let answers = answers::resolve(&self.manifest, given, prompter, engine)?;
+        Ok(Resolution {
+            context: answers.context(),
+            record: Some((ANSWERS_FILE, answers.to_answers_file(&self.manifest))),
+        })
+    }
+
+    fn new_lines(&self, _: &Value) -> Option<String> {
+        None
+    }
+}

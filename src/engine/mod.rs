@@ -1,0 +1,252 @@
+//! The template engine: minijinja configured the way cookiecutter configures
+//! Jinja2 (strict undefined, trailing newline kept, no autoescape, Python's
+//! printing and string methods), with the filters and helpers templates use.
+//! It knows no template format: a dialect hands it a [`Syntax`], and every
+//! render goes through [`Engine::render_str`], which also rewrites `{% now %}`
+//! tags, so no caller can forget to.
+
+mod filters;
+mod helpers;
+mod python;
+mod slugify;
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+
+use crate::error::{Error, Result};
+
+pub use helpers::Determinism;
+pub(crate) use python::{OrderedDict, repr};
+
+/// The Jinja2 environment settings a template may change, checked when they
+/// are built: a `Syntax` always makes a working environment.
+#[derive(Debug, Clone)]
+pub struct Syntax {
+    settings: SyntaxSettings,
+    config: SyntaxConfig,
+}
+
+/// The parts of a [`Syntax`], as a template states them; [`SyntaxSettings::build`]
+/// checks them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxSettings {
+    /// Block start and end, variable start and end, comment start and end.
+    pub delimiters: [String; 6],
+    pub line_statement_prefix: Option<String>,
+    pub line_comment_prefix: Option<String>,
+    pub trim_blocks: bool,
+    pub lstrip_blocks: bool,
+    pub keep_trailing_newline: bool,
+}
+
+/// Jinja2's names for [`SyntaxSettings::delimiters`], in order.
+pub const DELIMITER_NAMES: [&str; 6] = [
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+];
+
+impl Default for SyntaxSettings {
+    fn default() -> Self {
+        SyntaxSettings {
+            delimiters: ["{%", "%}", "{{", "}}", "{#", "#}"].map(String::from),
+            line_statement_prefix: None,
+            line_comment_prefix: None,
+            trim_blocks: false,
+            lstrip_blocks: false,
+            keep_trailing_newline: true,
+        }
+    }
+}
+
+impl SyntaxSettings {
+    /// Checks the settings and builds the syntax, or says which setting is
+    /// wrong (by its Jinja2 name): every delimiter must be non-empty, and no
+    /// two openings (block, variable, comment, line prefixes) may be equal.
+    pub fn build(self) -> std::result::Result<Syntax, String> {
+        for (name, delimiter) in DELIMITER_NAMES.iter().zip(&self.delimiters) {
+            if delimiter.is_empty() {
+                return Err(format!("`{name}` must not be empty"));
+            }
+        }
+        let openings = [
+            ("block_start_string", Some(&self.delimiters[0])),
+            ("variable_start_string", Some(&self.delimiters[2])),
+            ("comment_start_string", Some(&self.delimiters[4])),
+            ("line_statement_prefix", self.line_statement_prefix.as_ref().filter(|p| !p.is_empty())),
+            ("line_comment_prefix", self.line_comment_prefix.as_ref().filter(|p| !p.is_empty())),
+        ];
+        for (i, (name, opening)) in openings.iter().enumerate() {
+            let Some(opening) = opening else { continue };
+            if let Some((other, _)) = openings[..i].iter().find(|(_, o)| *o == Some(*opening)) {
+                return Err(format!("`{other}` and `{name}` are both {opening:?}; they must differ"));
+            }
+        }
+        let [block_start, block_end, variable_start, variable_end, comment_start, comment_end] =
+            self.delimiters.clone();
+        let mut builder = SyntaxConfig::builder();
+        builder
+            .block_delimiters(block_start, block_end)
+            .variable_delimiters(variable_start, variable_end)
+            .comment_delimiters(comment_start, comment_end)
+            .keep_trailing_newline(self.keep_trailing_newline)
+            .trim_blocks(self.trim_blocks)
+            .lstrip_blocks(self.lstrip_blocks);
+        if let Some(prefix) = &self.line_statement_prefix {
+            builder.line_statement_prefix(prefix.clone());
+        }
+        if let Some(prefix) = &self.line_comment_prefix {
+            builder.line_comment_prefix(prefix.clone());
+        }
+        let config = builder.build().map_err(|err| format!("the delimiters are not usable: {err}"))?;
+        Ok(Syntax { settings: self, config })
+    }
+}
+
+impl Default for Syntax {
+    fn default() -> Self {
+        SyntaxSettings::default().build().expect("Jinja's default syntax is valid")
+    }
+}
+
+impl Syntax {
+    /// What the template stated.
+    pub fn settings(&self) -> &SyntaxSettings {
+        &self.settings
+    }
+
+    /// Whether this is Jinja's default syntax, the only one the fast paths
+    /// that bypass the engine know.
+    pub fn is_plain(&self) -> bool {
+        let default = SyntaxSettings::default();
+        self.settings.delimiters == default.delimiters
+            && self.settings.line_statement_prefix.is_none()
+            && self.settings.line_comment_prefix.is_none()
+    }
+
+    /// The block and variable openings: a name holding neither is not a template.
+    pub fn openings(&self) -> [&str; 2] {
+        [&self.settings.delimiters[0], &self.settings.delimiters[2]]
+    }
+}
+
+/// Resolves `include` and `extends`: the template's text by name, `None`
+/// when there is none.
+pub type Loader = dyn Fn(&str) -> std::result::Result<Option<String>, String> + Send + Sync;
+
+/// A configured environment and the syntax it was configured with.
+pub struct Engine {
+    env: Environment<'static>,
+    syntax: Syntax,
+}
+
+impl Engine {
+    /// An engine for `syntax`, with time and randomness as `determinism` says.
+    pub fn new(syntax: &Syntax, determinism: Determinism) -> Engine {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_syntax(syntax.config.clone());
+        // minijinja's `json` feature would escape `.json`/`.yaml` output; cookiecutter never escapes.
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.set_formatter(python::formatter);
+        env.set_unknown_method_callback(python::unknown_method);
+        // Jinja2's filters that minijinja keeps in its contrib crate (truncate, wordcount, ...).
+        minijinja_contrib::add_to_environment(&mut env);
+        filters::add_filters(&mut env);
+        helpers::add_helpers(&mut env, determinism);
+        env.set_debug(true);
+        Engine { env, syntax: syntax.clone() }
+    }
+
+    /// Lets templates `include` and `extends` what `loader` finds.
+    pub fn set_loader(&mut self, loader: Box<Loader>) {
+        let trim_blocks = self.syntax.settings.trim_blocks;
+        self.env.set_loader(move |name| {
+            let text = loader(name)
+                .map_err(|message| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message))?;
+            Ok(text.map(|text| helpers::rewrite_now_tags(&text, trim_blocks).into_owned()))
+        });
+    }
+
+    /// The environment itself, for tests that add templates to it.
+    #[cfg(test)]
+    pub(crate) fn env_mut(&mut self) -> &mut Environment<'static> {
+        &mut self.env
+    }
+
+    /// The syntax templates are read with.
+    pub fn syntax(&self) -> &Syntax {
+        &self.syntax
+    }
+
+    /// Renders `source` (a file, a name, a default, a condition, a hook) with
+    /// `context`; `name` locates errors.
+    pub fn render_str(&self, name: &str, source: &str, context: &Value) -> Result<String> {
+        let source = helpers::rewrite_now_tags(source, self.syntax.settings.trim_blocks);
+        self.env
+            .render_named_str(name, &source, context)
+            .map_err(|err| Error::render(name, Some(&source), err))
+    }
+
+    /// The `cookiecutter.*` names `source` reads, or why it does not parse.
+    pub fn answers_used(&self, source: &str) -> std::result::Result<Vec<String>, String> {
+        let source = helpers::rewrite_now_tags(source, self.syntax.settings.trim_blocks);
+        let template = self
+            .env
+            .template_from_str(&source)
+            .map_err(|err| err.detail().unwrap_or("syntax error").to_owned())?;
+        let mut used: Vec<String> = template
+            .undeclared_variables(true)
+            .into_iter()
+            .filter_map(|name| name.strip_prefix("cookiecutter.").map(str::to_owned))
+            .collect();
+        used.sort();
+        Ok(used)
+    }
+}
+
+/// A template map value that keeps insertion order.
+pub fn map(entries: impl IntoIterator<Item = (String, Value)>) -> Value {
+    Value::from_object(
+        entries.into_iter().map(|(k, v)| (Value::from(k), v)).collect::<indexmap::IndexMap<Value, Value>>(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_strict_and_keeps_newlines() {
+        let engine = Engine::new(&Syntax::default(), Determinism::default());
+        let ctx = map([("x".into(), Value::from(true))]);
+        assert_eq!(engine.render_str("t", "{{ x }}\n", &ctx).unwrap(), "True\n");
+        assert!(engine.render_str("t", "{% if missing %}{% endif %}", &ctx).is_err());
+        assert_eq!(engine.render_str("a.json", "{{ '\"q\"' }}", &ctx).unwrap(), "\"q\"");
+    }
+
+    #[test]
+    fn every_render_understands_now_tags() {
+        let engine = Engine::new(&Syntax::default(), Determinism { epoch: Some(0), seed: None });
+        assert_eq!(engine.render_str("t", "{% now 'utc', '%Y' %}", &Value::UNDEFINED).unwrap(), "1970");
+        assert_eq!(engine.answers_used("{% now 'utc' %}{{ cookiecutter.b }}"), Ok(vec!["b".to_owned()]));
+    }
+
+    #[test]
+    fn unusable_delimiters_are_named_when_built() {
+        let with = |i: usize, text: &str| {
+            let mut settings = SyntaxSettings::default();
+            settings.delimiters[i] = text.to_owned();
+            settings.build().map(|_| ())
+        };
+        assert_eq!(with(3, ""), Err("`variable_end_string` must not be empty".to_owned()));
+        let equal = with(2, "{%").unwrap_err();
+        assert!(equal.contains("`block_start_string` and `variable_start_string`"), "{equal}");
+        let prefix = SyntaxSettings { line_statement_prefix: Some("{#".into()), ..SyntaxSettings::default() };
+        assert!(prefix.build().unwrap_err().contains("line_statement_prefix"));
+        assert!(with(0, "<%").is_ok());
+    }
+}

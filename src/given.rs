@@ -1,0 +1,130 @@
+//! Values given before any question is asked: answers files (TOML, JSON or
+//! YAML) and `KEY=VALUE` arguments, each remembered with where it came from.
+//! They are data, never templates.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+
+use crate::error::{Error, Result, line_of};
+use crate::model::{Manifest, RawValue};
+
+/// Keys of a project's record (`.stamp-answers.toml`) that describe the
+/// template, not a question; answers files may hold them.
+pub const TEMPLATE_KEY: &str = "_template";
+/// See [`TEMPLATE_KEY`].
+pub const VERSION_KEY: &str = "_template_version";
+
+/// A value given by the user, with where it came from.
+#[derive(Debug, Clone)]
+pub struct GivenValue {
+    pub raw: RawValue,
+    /// For messages: `answers.toml:3`, `answers.yaml` or `the command line`.
+    pub origin: String,
+}
+
+/// Values given before any question is asked; later ones override earlier ones.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    values: IndexMap<String, GivenValue>,
+}
+
+impl Given {
+    /// Reads an answers file: a flat table in TOML, JSON or YAML, chosen by extension.
+    pub fn load_file(&mut self, path: &Path) -> Result<()> {
+        let shown = path.display().to_string();
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if !matches!(extension.as_str(), "toml" | "json" | "yaml" | "yml") {
+            return Err(Error::Usage(format!(
+                "answers file {shown} must end in .toml, .json, .yaml or .yml"
+            )));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => {
+                Error::AnswersSyntax { path: path.to_owned(), message: "it is not UTF-8 text".into() }
+            }
+            _ => Error::io("read answers file", path, e),
+        })?;
+        let syntax = |message: String| Error::AnswersSyntax { path: path.to_owned(), message };
+        let entries: Vec<(String, RawValue, String)> = match extension.as_str() {
+            "toml" => {
+                let table: IndexMap<String, toml::Spanned<RawValue>> =
+                    toml::from_str(&text).map_err(|err| {
+                        let at = err
+                            .span()
+                            .map(|s| format!("line {}: ", line_of(&text, s.start)))
+                            .unwrap_or_default();
+                        syntax(format!("{at}{}", err.message().trim()))
+                    })?;
+                table
+                    .into_iter()
+                    .map(|(key, value)| {
+                        let origin = format!("{shown}:{}", line_of(&text, value.span().start));
+                        (key, value.into_inner(), origin)
+                    })
+                    .collect()
+            }
+            "json" => {
+                let table: IndexMap<String, RawValue> = serde_json::from_str(&text)
+                    .map_err(|err| syntax(format!("line {}: {err}", err.line())))?;
+                table.into_iter().map(|(k, v)| (k, v, shown.clone())).collect()
+            }
+            "yaml" | "yml" => {
+                let table: Option<IndexMap<String, RawValue>> =
+                    serde_saphyr::from_str(&text).map_err(|err| {
+                        // The parser's message comes with a source excerpt; keep its first line.
+                        let text = err.to_string();
+                        let first = text.lines().next().unwrap_or_default();
+                        syntax(first.trim_start_matches("error: ").to_owned())
+                    })?;
+                table.unwrap_or_default().into_iter().map(|(k, v)| (k, v, shown.clone())).collect()
+            }
+            _ => unreachable!("extension checked above"),
+        };
+        for (key, raw, origin) in entries {
+            if key == TEMPLATE_KEY || key == VERSION_KEY {
+                continue;
+            }
+            self.values.insert(key, GivenValue { raw, origin });
+        }
+        Ok(())
+    }
+
+    /// Records one `KEY=VALUE` argument.
+    pub fn set_pair(&mut self, pair: &str) -> Result<()> {
+        match pair.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => {
+                self.values.insert(
+                    key.trim().to_owned(),
+                    GivenValue { raw: RawValue::Text(value.to_owned()), origin: "the command line".into() },
+                );
+                Ok(())
+            }
+            _ => Err(Error::Usage(format!("expected KEY=VALUE, found {pair:?}"))),
+        }
+    }
+
+    /// Every given value, in the order given.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &GivenValue)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The given value for a question, if any.
+    pub fn get(&self, name: &str) -> Option<&GivenValue> {
+        self.values.get(name)
+    }
+
+    /// Fails on the first given key the manifest does not ask.
+    pub(crate) fn check_known(&self, manifest: &Manifest) -> Result<()> {
+        for (key, value) in &self.values {
+            if manifest.question(key).is_none() {
+                return Err(Error::UnknownAnswer {
+                    origin: value.origin.clone(),
+                    key: key.clone(),
+                    known: manifest.names(),
+                });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,233 @@
+//! One run, in order: load the template ([`SourceTree`]) → ask for consent to
+//! run its hooks → resolve the answers through its dialect → lay the
+//! project out → write it (or, for `stamp check`, render it in memory).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::Value;
+
+use crate::dialect::{Origin, Resolution};
+use crate::engine::{Determinism, Engine};
+use crate::error::{Error, Result};
+use crate::events::Reporter;
+use crate::given::Given;
+use crate::hooks::{self, Consent, Stage};
+use crate::model::{Answer, Kind, Question};
+use crate::output::{self, Action, OnExisting};
+use crate::prompt::Prompter;
+use crate::render::{self, Layout, Plan};
+use crate::source::{SourceTree, TemplateSource};
+
+/// Everything [`generate`] needs to know, resolved from the command line.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Request {
+    pub template: TemplateSource,
+    /// The project directory is created inside this one.
+    pub output_dir: PathBuf,
+    pub given: Given,
+    pub on_existing: OnExisting,
+    /// Compute the plan but write nothing (and run no hooks).
+    pub dry_run: bool,
+    /// Whether a template's hooks may run.
+    pub hooks: Consent,
+    pub determinism: Determinism,
+}
+
+impl Request {
+    /// A request for `template` into the current directory, with nothing
+    /// given, refusing an existing project, asking before hooks run.
+    pub fn new(template: TemplateSource) -> Request {
+        Request {
+            template,
+            output_dir: PathBuf::from("."),
+            given: Given::default(),
+            on_existing: OnExisting::Refuse,
+            dry_run: false,
+            hooks: Consent::Ask,
+            determinism: Determinism::default(),
+        }
+    }
+}
+
+/// What a run did (or, for a dry run, would do).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Outcome {
+    /// The template's name and version, as people read them.
+    pub template: String,
+    pub destination: PathBuf,
+    /// One entry per file of the project, in path order.
+    pub actions: Vec<(Action, String)>,
+    /// The template's next steps, rendered with the answers.
+    pub next_steps: Option<String>,
+    /// Hooks the template has that did not run, because consent was withheld.
+    pub skipped_hooks: Vec<String>,
+}
+
+/// A project rendered in memory, with what rendered it.
+pub struct Rendered {
+    pub plan: Plan,
+    /// The render context (`cookiecutter`, and `_cookiecutter` for cookiecutter templates).
+    pub context: Value,
+    engine: Engine,
+}
+
+impl Rendered {
+    /// Renders `source` in the project's environment and context, as its
+    /// files were; `name` locates errors.
+    pub fn render_str(&self, name: &str, source: &str) -> Result<String> {
+        self.engine.render_str(name, source, &self.context)
+    }
+}
+
+/// Generates a project: asks what is missing, then renders it file by file
+/// into a staging directory that becomes the project (unless
+/// `request.dry_run`). The destination is touched only once the whole
+/// project rendered and every hook succeeded.
+pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter) -> Result<Outcome> {
+    let mut tree = Arc::new(SourceTree::load(&request.template)?);
+    let hooks = tree.dialect().hooks();
+    let run_hooks = !hooks.is_empty() && !request.dry_run && consent(&tree, request.hooks, prompter)?;
+    let skipped_hooks = if run_hooks || request.dry_run {
+        Vec::new()
+    } else {
+        hooks.iter().map(|h| h.file_name.clone()).collect()
+    };
+    // pre_prompt may rewrite the template, so it runs on a copy, as in cookiecutter.
+    if run_hooks && hooks.iter().any(|h| h.stage == Stage::PrePrompt) {
+        tree = Arc::new(run_pre_prompt(&tree, request.determinism)?);
+    }
+    let engine = engine_for(&tree, request.determinism);
+    let resolution =
+        resolve(&tree, &request.given, prompter, &engine, &request.template, &request.output_dir)?;
+    let layout = lay_out(&tree, &engine, &resolution)?;
+    let destination = if request.output_dir == Path::new(".") {
+        PathBuf::from(&layout.root)
+    } else {
+        request.output_dir.join(&layout.root)
+    };
+    let context = &resolution.context;
+    let actions = if request.dry_run {
+        output::preview(&layout.render(report)?, &destination, request.on_existing)?
+    } else {
+        let run_stage = |stage: Stage, dir: &Path| {
+            if run_hooks {
+                hooks::run_stage(tree.dialect().hooks(), stage, &engine, context, dir)
+            } else {
+                Ok(())
+            }
+        };
+        output::write(layout, &destination, request.on_existing, report, &run_stage)?
+    };
+    let manifest = tree.manifest();
+    let next_steps = match &manifest.info.next_steps {
+        Some(template) => Some(engine.render_str("stamp.toml: next_steps", template, context)?),
+        None => None,
+    };
+    Ok(Outcome { template: manifest.info.label(), destination, actions, next_steps, skipped_hooks })
+}
+
+/// Resolves the answers and renders the whole project in memory (for stamp
+/// templates including its `.stamp-answers.toml`), as `stamp check` needs it.
+/// `output_dir` is where the project would go (cookiecutter's `_output_dir`);
+/// `_template` is empty, so that what renders does not depend on how the
+/// template was named.
+pub fn render_project(
+    tree: &Arc<SourceTree>,
+    given: &Given,
+    prompter: &mut dyn Prompter,
+    report: Reporter,
+    determinism: Determinism,
+    output_dir: &Path,
+) -> Result<Rendered> {
+    let engine = engine_for(tree, determinism);
+    let resolution = resolve(tree, given, prompter, &engine, &TemplateSource::Builtin, output_dir)?;
+    let plan = lay_out(tree, &engine, &resolution)?.render(report)?;
+    Ok(Rendered { plan, context: resolution.context, engine })
+}
+
+/// The engine for rendering `tree`: its syntax, plus a loader that resolves
+/// `include` and `extends` like cookiecutter's (the project directory
+/// first, then the dialect's include directories).
+fn engine_for(tree: &Arc<SourceTree>, determinism: Determinism) -> Engine {
+    let mut engine = Engine::new(tree.dialect().syntax(), determinism);
+    let tree = Arc::clone(tree);
+    engine.set_loader(Box::new(move |name| {
+        let candidates =
+            std::iter::once(tree.top.as_str()).chain(tree.dialect().include_dirs().iter().copied());
+        for dir in candidates {
+            if let Some(text) = tree.text(&format!("{dir}/{name}")).map_err(|err| err.to_string())? {
+                return Ok(Some(text));
+            }
+        }
+        Ok(None)
+    }));
+    engine
+}
+
+/// Resolves the answers through the template's dialect.
+fn resolve(
+    tree: &SourceTree,
+    given: &Given,
+    prompter: &mut dyn Prompter,
+    engine: &Engine,
+    named: &TemplateSource,
+    output_dir: &Path,
+) -> Result<Resolution> {
+    let origin = Origin {
+        template: named.to_string(),
+        repo_dir: tree.dir.clone(),
+        output_dir: std::path::absolute(output_dir).map_err(|e| Error::io("resolve", output_dir, e))?,
+    };
+    tree.dialect().resolve(given, prompter, engine, &origin)
+}
+
+/// Names the project's entries, adding the record the dialect keeps.
+fn lay_out<'a>(tree: &'a SourceTree, engine: &'a Engine, resolution: &'a Resolution) -> Result<Layout<'a>> {
+    let mut layout = render::layout(tree, engine, &resolution.context)?;
+    if let Some((path, text)) = &resolution.record {
+        layout.add_file(path, text.clone().into_bytes());
+    }
+    Ok(layout)
+}
+
+/// Whether the template's hooks may run; `Ask` goes through the prompter,
+/// which without a terminal keeps the safe default (no).
+fn consent(tree: &SourceTree, consent: Consent, prompter: &mut dyn Prompter) -> Result<bool> {
+    Ok(match consent {
+        Consent::Yes => true,
+        Consent::No => false,
+        Consent::Ask => {
+            let names: Vec<&str> = tree.dialect().hooks().iter().map(|h| h.file_name.as_str()).collect();
+            let question = Question {
+                help: Some("Hooks are scripts from the template that run on this machine.".into()),
+                ..Question::new(
+                    "accept_hooks",
+                    format!("Run the template's hooks ({})?", names.join(", ")),
+                    Kind::Bool,
+                    Vec::new(),
+                )
+            };
+            matches!(prompter.ask(&question, Some(&Answer::Bool(false)))?, Some(Answer::Bool(true)))
+        }
+    })
+}
+
+/// Copies the template to a temporary directory, runs its `pre_prompt` hooks
+/// there and reads the template again from the copy, which lives as long as
+/// the tree read from it.
+fn run_pre_prompt(tree: &SourceTree, determinism: Determinism) -> Result<SourceTree> {
+    let dir = tree.dir.as_ref().expect("only directory templates have hooks");
+    let scratch = tempfile::Builder::new()
+        .prefix("stamp-template-")
+        .tempdir()
+        .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
+    let name = dir.canonicalize().ok().and_then(|d| d.file_name().map(ToOwned::to_owned)).unwrap_or_default();
+    let copy = scratch.path().join(name);
+    output::copy_tree(dir, &copy)?;
+    let engine = Engine::new(tree.dialect().syntax(), determinism);
+    hooks::run_stage(tree.dialect().hooks(), Stage::PrePrompt, &engine, &Value::UNDEFINED, &copy)?;
+    SourceTree::load_copy(&copy, scratch)
+}

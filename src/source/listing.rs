@@ -1,0 +1,78 @@
+//! Listing a template directory on disk: every entry checked (no link out
+//! of the template, no special file), files read only when rendered.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use super::{FileData, SourceEntry, SourceFile, layout_error};
+use crate::error::{Error, Result};
+
+/// Lists every entry below `dir/sub` (none if it does not exist), sorted by path.
+pub(super) fn list_entries(dir: &Path, sub: &str) -> Result<Vec<SourceEntry>> {
+    if !dir.join(sub).is_dir() {
+        return Ok(Vec::new());
+    }
+    let root = dir.canonicalize().ok();
+    let mut entries = walkdir::WalkDir::new(dir.join(sub))
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|entry| list_entry(dir, root.as_deref(), entry))
+        .collect::<Result<Vec<_>>>()?;
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(entries)
+}
+
+/// One entry of the walk, checked: no link out of the template, no special file.
+fn list_entry(
+    dir: &Path,
+    root: Option<&Path>,
+    entry: walkdir::Result<walkdir::DirEntry>,
+) -> Result<SourceEntry> {
+    let entry = entry.map_err(|e| {
+        let path = e.path().unwrap_or(dir).to_owned();
+        Error::io("read template file", path, e.into())
+    })?;
+    let relative = entry.path().strip_prefix(dir).expect("walk stays below the template");
+    let Some(path) = relative.to_str().map(|p| p.replace(std::path::MAIN_SEPARATOR, "/")) else {
+        return Err(layout_error(dir, format!("{} is not valid UTF-8", relative.display())));
+    };
+    let kind = entry.file_type();
+    // A link is followed, as cookiecutter follows it, but only to a place inside the template.
+    let (is_dir, is_file) = if kind.is_symlink() {
+        let inside = match (entry.path().canonicalize(), root) {
+            (Ok(target), Some(root)) => target.starts_with(root),
+            _ => false,
+        };
+        if !inside {
+            return Err(layout_error(
+                dir,
+                format!("{path} is a symbolic link to somewhere outside the template"),
+            ));
+        }
+        let metadata =
+            std::fs::metadata(entry.path()).map_err(|e| Error::io("read template file", entry.path(), e))?;
+        (metadata.is_dir(), metadata.is_file())
+    } else {
+        (kind.is_dir(), kind.is_file())
+    };
+    if is_dir {
+        Ok(SourceEntry { path, file: None })
+    } else if is_file {
+        Ok(SourceEntry { path, file: Some(SourceFile::OnDisk(entry.into_path())) })
+    } else {
+        Err(layout_error(dir, format!("{path} is a special file, which templates may not hold")))
+    }
+}
+
+/// A file's bytes and mode with four system calls: `open`, one `fstat` for
+/// both the mode and the size, one `read` of exactly that size (a template
+/// is not expected to change while it is read), `close`.
+pub(super) fn read_file(path: &Path) -> std::io::Result<FileData> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    let mut contents = vec![0; usize::try_from(metadata.len()).unwrap_or(usize::MAX)];
+    file.read_exact(&mut contents)?;
+    Ok(FileData { contents: Cow::Owned(contents), executable: crate::file_mode::is_executable(&metadata) })
+}

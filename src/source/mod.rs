@@ -1,0 +1,218 @@
+//! Where a template comes from, in two steps: [`TemplateSource::parse`]
+//! classifies what the user named, and [`SourceTree::load`] turns any source
+//! into a local tree (the built-in one embedded in the binary, or a
+//! directory), read by its [`Dialect`]: the manifest, and the project
+//! directory's entries with paths relative to the template root. A tree that
+//! lives in a temporary copy keeps the copy for as long as it lives.
+
+mod builtin;
+mod listing;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::dialect::Dialect;
+use crate::dialect::cookiecutter::{self, Definition};
+use crate::dialect::stamp::{self, StampTemplate};
+use crate::error::{Error, Result};
+use crate::model::Manifest;
+
+/// Which template to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TemplateSource {
+    /// The template compiled into stamp.
+    Builtin,
+    /// A template directory on disk.
+    Directory(PathBuf),
+}
+
+impl TemplateSource {
+    /// Classifies a template as the user named it (`--template`).
+    pub fn parse(text: &str) -> Result<TemplateSource> {
+        if text.is_empty() {
+            return Err(Error::Usage("the template must not be empty; name a template directory".into()));
+        }
+        Ok(TemplateSource::Directory(PathBuf::from(text)))
+    }
+}
+
+impl fmt::Display for TemplateSource {
+    /// The source as the user named it (empty for the built-in template),
+    /// which is what cookiecutter's `_template` holds.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TemplateSource::Builtin => Ok(()),
+            TemplateSource::Directory(dir) => write!(f, "{}", dir.display()),
+        }
+    }
+}
+
+/// One entry of the template's project directory.
+#[derive(Debug, Clone)]
+pub struct SourceEntry {
+    /// `/`-separated, relative to the template root, starting with the
+    /// project directory's own (templated) name.
+    pub path: String,
+    /// `None` for a directory.
+    pub file: Option<SourceFile>,
+}
+
+/// A template file. Files on disk are read only when rendered, on all cores,
+/// so that reading overlaps with rendering and a template is never held whole.
+#[derive(Debug, Clone)]
+pub enum SourceFile {
+    /// A file of the built-in template.
+    Embedded { contents: &'static [u8], executable: bool },
+    /// A file of a template directory.
+    OnDisk(PathBuf),
+}
+
+/// A template file's bytes and mode, as read.
+pub struct FileData {
+    pub contents: Cow<'static, [u8]>,
+    pub executable: bool,
+}
+
+impl SourceFile {
+    /// Its bytes and mode (read from disk now for a file there).
+    pub fn read(&self) -> Result<FileData> {
+        match self {
+            SourceFile::Embedded { contents, executable } => {
+                Ok(FileData { contents: Cow::Borrowed(contents), executable: *executable })
+            }
+            SourceFile::OnDisk(path) => {
+                listing::read_file(path).map_err(|e| Error::io("read template file", path, e))
+            }
+        }
+    }
+}
+
+/// A whole template, listed.
+#[derive(Debug, Clone)]
+pub struct SourceTree {
+    dialect: Arc<dyn Dialect>,
+    /// The template directory on disk (`None` for the built-in template).
+    pub(crate) dir: Option<PathBuf>,
+    /// The templated name of the project directory, e.g. `{{cookiecutter.project_slug}}`.
+    pub(crate) top: String,
+    /// Entries below `top`, sorted by path.
+    pub(crate) entries: Vec<SourceEntry>,
+    /// Files of the dialect's include directories, for `include` and `extends`, sorted by path.
+    includes: Vec<SourceEntry>,
+    /// A temporary copy the tree was read from, removed when the last clone goes.
+    _scratch: Option<Arc<tempfile::TempDir>>,
+}
+
+impl SourceTree {
+    /// Lists and checks a template.
+    pub fn load(source: &TemplateSource) -> Result<SourceTree> {
+        match source {
+            TemplateSource::Builtin => Self::load_builtin(),
+            TemplateSource::Directory(dir) => Self::load_dir(dir, None),
+        }
+    }
+
+    /// Lists and checks the template copied to `dir`, inside `scratch`,
+    /// which is removed once the tree is dropped.
+    pub(crate) fn load_copy(dir: &Path, scratch: tempfile::TempDir) -> Result<SourceTree> {
+        Self::load_dir(dir, Some(Arc::new(scratch)))
+    }
+
+    /// Reads only the manifest, for commands that do not render.
+    pub fn load_manifest(source: &TemplateSource) -> Result<Manifest> {
+        Ok(match source {
+            TemplateSource::Builtin => builtin_dialect()?.manifest().clone(),
+            TemplateSource::Directory(dir) => read_dialect(dir)?.manifest().clone(),
+        })
+    }
+
+    /// The questions and what the template says of itself.
+    pub fn manifest(&self) -> &Manifest {
+        self.dialect.manifest()
+    }
+
+    /// The rules of the template's format.
+    pub(crate) fn dialect(&self) -> &dyn Dialect {
+        &*self.dialect
+    }
+
+    /// The text of a file by template-relative path, for `include` and
+    /// `extends`: `None` when there is no such file or it is not UTF-8.
+    pub(crate) fn text(&self, path: &str) -> Result<Option<String>> {
+        for list in [&self.entries, &self.includes] {
+            let Ok(index) = list.binary_search_by(|e| e.path.as_str().cmp(path)) else { continue };
+            let Some(file) = &list[index].file else { return Ok(None) };
+            return Ok(String::from_utf8(file.read()?.contents.into_owned()).ok());
+        }
+        Ok(None)
+    }
+
+    fn load_builtin() -> Result<SourceTree> {
+        let dialect = builtin_dialect()?;
+        let dirs: Vec<String> =
+            builtin::BUILTIN.dirs().filter_map(|d| d.path().to_str()).map(str::to_owned).collect();
+        let top = dialect.project_dir(Path::new(builtin::LABEL), &dirs)?;
+        let mut entries = Vec::new();
+        builtin::collect_embedded(
+            builtin::BUILTIN.get_dir(&top).expect("top directory exists"),
+            &mut entries,
+        );
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(SourceTree { dialect, dir: None, top, entries, includes: Vec::new(), _scratch: None })
+    }
+
+    fn load_dir(dir: &Path, scratch: Option<Arc<tempfile::TempDir>>) -> Result<SourceTree> {
+        let dialect = read_dialect(dir)?;
+        let listing = std::fs::read_dir(dir).map_err(|e| Error::io("read template directory", dir, e))?;
+        let mut dirs = Vec::new();
+        for entry in listing {
+            let entry = entry.map_err(|e| Error::io("read template directory", dir, e))?;
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                dirs.push(entry.file_name().to_string_lossy().into_owned());
+            }
+        }
+        dirs.sort();
+        let top = dialect.project_dir(dir, &dirs)?;
+        let entries = listing::list_entries(dir, &top)?;
+        let mut includes = Vec::new();
+        for include in dialect.include_dirs() {
+            includes.extend(listing::list_entries(dir, include)?);
+        }
+        includes.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(SourceTree { dialect, dir: Some(dir.to_owned()), top, entries, includes, _scratch: scratch })
+    }
+}
+
+fn builtin_dialect() -> Result<Arc<dyn Dialect>> {
+    let text = builtin::BUILTIN
+        .get_file(stamp::MANIFEST_FILE)
+        .and_then(|f| f.contents_utf8())
+        .expect("the built-in template has a UTF-8 stamp.toml");
+    let path = Path::new(builtin::LABEL).join(stamp::MANIFEST_FILE);
+    Ok(Arc::new(StampTemplate::parse(&path, text)?))
+}
+
+/// Reads `stamp.toml`, or else `cookiecutter.json`.
+fn read_dialect(dir: &Path) -> Result<Arc<dyn Dialect>> {
+    let path = dir.join(stamp::MANIFEST_FILE);
+    if path.is_file() {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+        return Ok(Arc::new(StampTemplate::parse(&path, &text)?));
+    }
+    if dir.join(cookiecutter::MANIFEST_FILE).is_file() {
+        return Ok(Arc::new(Definition::load(dir)?));
+    }
+    let message = if dir.is_dir() {
+        format!("no {} or {} in this directory", stamp::MANIFEST_FILE, cookiecutter::MANIFEST_FILE)
+    } else {
+        "no such directory".to_owned()
+    };
+    Err(layout_error(dir, message))
+}
+
+fn layout_error(path: &Path, message: String) -> Error {
+    Error::TemplateLayout { path: path.to_owned(), message }
+}
