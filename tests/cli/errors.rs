@@ -1,7 +1,7 @@
 //! Bad templates and bad flags: one `error:` line naming the place, the
 //! right exit code, and nothing written.
 
-use crate::support::Scratch;
+use crate::support::{Scratch, Test};
 
 const HEAD: &str = "[template]\nname = \"t\"\nversion = \"1\"\n";
 
@@ -88,4 +88,54 @@ fn bad_flags_exit_2() {
     let run = scratch.run(&["--help"]);
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("--no-input"));
+}
+
+/// Regression: equal or empty delimiters in `_jinja2_env_vars` panicked
+/// (exit 101); they are a template problem naming the key, found when
+/// `cookiecutter.json` is read.
+#[test]
+fn unusable_jinja_delimiters_are_named_when_the_template_is_read() {
+    for (vars, problem) in [
+        (
+            r#"{"variable_start_string": "{%"}"#,
+            r#"`block_start_string` and `variable_start_string` are both "{%"; they must differ"#,
+        ),
+        (r#"{"variable_end_string": ""}"#, "`variable_end_string` must not be empty"),
+        (
+            r#"{"comment_start_string": "<<", "line_comment_prefix": "<<"}"#,
+            r#"`comment_start_string` and `line_comment_prefix` are both "<<"; they must differ"#,
+        ),
+    ] {
+        let (scratch, _) = Test::new()
+            .template(&[
+                ("cookiecutter.json", &format!(r#"{{"name": "x", "_jinja2_env_vars": {vars}}}"#)),
+                ("{{cookiecutter.name}}/f.txt", "{{ cookiecutter.name }}"),
+            ])
+            .args(&["--no-input"])
+            .status(3)
+            .stderr(&format!("error: tpl/cookiecutter.json: `_jinja2_env_vars`: {problem}\n"))
+            .run();
+        assert_eq!(scratch.top_level(), ["tpl"]);
+    }
+}
+
+/// Regression: `{% now %}` rendered in a `cookiecutter.json` default but was
+/// "unknown statement now" in a `stamp.toml` default or condition.
+#[test]
+fn now_tags_work_in_stamp_defaults_and_conditions() {
+    let (scratch, _) = Test::new()
+        .template(&[
+            (
+                "stamp.toml",
+                &format!(
+                    "{HEAD}[[variables]]\nname = \"year\"\ndefault = \"{{% now 'utc', '%Y' %}}\"\n\
+                     [[variables]]\nname = \"note\"\ndefault = \"n\"\nwhen = \"{{% now 'utc', '%Y' %}} == 1970\"\n"
+                ),
+            ),
+            ("{{cookiecutter.year}}/f.txt", "{{ cookiecutter.year }}\n"),
+        ])
+        .args(&["--no-input"])
+        .env("SOURCE_DATE_EPOCH", "0")
+        .run();
+    assert_eq!(std::fs::read_to_string(scratch.path("1970/f.txt")).unwrap(), "1970\n");
 }

@@ -1,4 +1,5 @@
-//! Shared helpers: a template builder, a command runner and a tree printer.
+//! Shared helpers: the fluent [`Test`] that most tests are one sentence of,
+//! and below it a scratch directory, a command runner and a tree printer.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,116 @@ use tempfile::TempDir;
 /// The path of the binary under test.
 pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_stamp")
+}
+
+/// One run of stamp, stated as a sentence: what the scratch directory holds,
+/// the arguments, and what must come out. Unstated expectations are not
+/// checked, except the exit status, which is 0 unless [`Test::status`] says
+/// otherwise. [`Test::run`] asserts and returns the scratch directory and the
+/// run for checks of the tree.
+#[must_use]
+pub struct Test {
+    scratch: Scratch,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    stdin: Option<String>,
+    status: i32,
+    stdout: Option<String>,
+    stderr: Option<String>,
+    stderr_contains: Vec<String>,
+}
+
+impl Test {
+    pub fn new() -> Self {
+        Test {
+            scratch: Scratch::new(),
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: None,
+            status: 0,
+            stdout: None,
+            stderr: None,
+            stderr_contains: Vec::new(),
+        }
+    }
+
+    /// Writes a file (parents created) below the scratch directory.
+    pub fn file(self, path: &str, contents: impl AsRef<[u8]>) -> Self {
+        self.scratch.write(path, contents);
+        self
+    }
+
+    /// Writes a template into `tpl/` (paths relative to it) and passes `-t tpl`.
+    pub fn template(self, files: &[(&str, &str)]) -> Self {
+        for (path, contents) in files {
+            self.scratch.write(&format!("tpl/{path}"), contents);
+        }
+        self.args(&["-t", "tpl"])
+    }
+
+    /// The basic stamp template of [`basic_template`], with `-t tpl`.
+    pub fn basic_template(self) -> Self {
+        basic_template(&self.scratch);
+        self.args(&["-t", "tpl"])
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|a| (*a).to_owned()));
+        self
+    }
+
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Gives stamp this stdin, as a pipe (closed when not given).
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_owned());
+        self
+    }
+
+    pub fn status(mut self, code: i32) -> Self {
+        self.status = code;
+        self
+    }
+
+    pub fn stdout(mut self, text: &str) -> Self {
+        self.stdout = Some(text.to_owned());
+        self
+    }
+
+    pub fn stderr(mut self, text: &str) -> Self {
+        self.stderr = Some(text.to_owned());
+        self
+    }
+
+    pub fn stderr_contains(mut self, text: &str) -> Self {
+        self.stderr_contains.push(text.to_owned());
+        self
+    }
+
+    /// Runs stamp and asserts every stated expectation.
+    #[track_caller]
+    pub fn run(self) -> (Scratch, Run) {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let run = self.scratch.run_with(&args, self.stdin.as_deref(), &self.env);
+        assert_eq!(run.code, self.status, "exit status of stamp {args:?}\n{run:?}");
+        if let Some(stdout) = &self.stdout {
+            assert_eq!(&run.stdout, stdout, "stdout of stamp {args:?}");
+        }
+        if let Some(stderr) = &self.stderr {
+            assert_eq!(&run.stderr, stderr, "stderr of stamp {args:?}");
+        }
+        for part in &self.stderr_contains {
+            assert!(
+                run.stderr.contains(part.as_str()),
+                "stderr of stamp {args:?} lacks {part:?}:\n{}",
+                run.stderr
+            );
+        }
+        (self.scratch, run)
+    }
 }
 
 /// A scratch directory holding an optional template and an output directory.
@@ -48,8 +159,14 @@ impl Scratch {
 
     /// Runs stamp with `stdin` as a pipe holding these bytes (or closed for `None`).
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
+        self.run_with(args, stdin, &[])
+    }
+
+    /// Runs stamp with `stdin` (closed for `None`) and extra environment variables.
+    pub fn run_with(&self, args: &[&str], stdin: Option<&str>, env: &[(String, String)]) -> Run {
         let mut std_command = std::process::Command::new(binary());
         std_command.current_dir(self.dir.path()).args(args).env("NO_COLOR", "1");
+        std_command.envs(env.iter().map(|(k, v)| (k, v)));
         if stdin.is_none() {
             std_command.stdin(std::process::Stdio::null());
         }
