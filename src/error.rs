@@ -1,9 +1,9 @@
 //! The one error type of the library. Each variant names what failed and
-//! carries what the user needs to fix it; `exit_code` maps it to DESIGN.md's
-//! exit codes. There is deliberately no `From<io::Error>`: every I/O error
+//! carries what the user needs to fix it; `exit_code` maps it to the exit
+//! codes of the contract (`docs/contract.md`). There is deliberately no `From<io::Error>`: every I/O error
 //! must say which path it concerns.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -11,9 +11,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong while generating or checking a project.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A flag or command-line argument is malformed.
+    /// A value given to stamp (an argument, an environment variable, the
+    /// name of an answers file) is malformed.
     #[error("{0}")]
-    Usage(String),
+    InvalidInput(String),
 
     /// An answers file cannot be parsed.
     #[error("cannot read answers file {path}: {message}")]
@@ -35,9 +36,9 @@ pub enum Error {
     )]
     MissingAnswers { names: Vec<String> },
 
-    /// The template's manifest has problems; all of them are listed.
-    #[error("{}", problems.join("\nerror: "))]
-    Manifest { problems: Vec<String> },
+    /// The template's manifest has problems; all of them are listed, one per line.
+    #[error("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Manifest { problems: Vec<Problem> },
 
     /// The template tree is not laid out as a template must be.
     #[error("bad template {path}: {message}")]
@@ -57,8 +58,8 @@ pub enum Error {
     #[error("hook {name} failed: {message}; nothing was written")]
     Hook { name: String, message: String },
 
-    /// The project directory exists and neither `--force` nor a dry run was asked for.
-    #[error("{} already exists; pass --force to replace the template's files in it", path.display())]
+    /// The project directory exists and the request did not say to write into it.
+    #[error("{} already exists", path.display())]
     DestinationExists { path: PathBuf },
 
     /// Reading or writing a file failed.
@@ -79,16 +80,46 @@ pub enum Error {
     Interrupted,
 }
 
+/// One problem of a template's manifest, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    /// 1-based; `None` when the problem concerns the whole file.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem of the whole `file`.
+    pub fn in_file(file: &Path, message: impl Into<String>) -> Problem {
+        Problem { file: file.to_owned(), line: None, message: message.into() }
+    }
+
+    /// A problem at a line of `file`.
+    pub fn at_line(file: &Path, line: usize, message: impl Into<String>) -> Problem {
+        Problem { file: file.to_owned(), line: Some(line), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
 /// 1-based line number of a byte offset.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 impl Error {
-    /// The process exit code DESIGN.md assigns to this kind of error.
+    /// The process exit code the contract (`docs/contract.md`) assigns to this kind of error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Usage(_)
+            Error::InvalidInput(_)
             | Error::AnswersSyntax { .. }
             | Error::UnknownAnswer { .. }
             | Error::InvalidAnswer { .. }

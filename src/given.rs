@@ -35,7 +35,7 @@ impl Given {
         let shown = path.display().to_string();
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         if !matches!(extension.as_str(), "toml" | "json" | "yaml" | "yml") {
-            return Err(Error::Usage(format!(
+            return Err(Error::InvalidInput(format!(
                 "answers file {shown} must end in .toml, .json, .yaml or .yml"
             )));
         }
@@ -100,7 +100,7 @@ impl Given {
                 );
                 Ok(())
             }
-            _ => Err(Error::Usage(format!("expected KEY=VALUE, found {pair:?}"))),
+            _ => Err(Error::InvalidInput(format!("expected KEY=VALUE, found {pair:?}"))),
         }
     }
 

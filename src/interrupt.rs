@@ -1,13 +1,18 @@
-//! Ctrl-C handling. The handler waits for every critical section in flight
-//! (files being written into the staging directory, possibly from several
-//! threads, or the final move into place) to end, removes the staging
-//! directory, restores the terminal and exits 130, so an interrupted run
-//! leaves the destination as it was and nothing behind.
+//! Ctrl-C handling. Each run registers its staging directory for as long as
+//! it exists, so runs in one process never share a slot. The handler waits
+//! for every critical section in flight (files being written into a staging
+//! directory, possibly from several threads, or a move into place) to end,
+//! removes every registered staging directory, restores the terminal and
+//! exits 130, so an interrupted run leaves its destination as it was and
+//! nothing behind.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, RwLock, RwLockReadGuard};
 
-static STAGING: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// The staging directories of the runs in progress, by registration.
+static STAGINGS: Mutex<Vec<(u64, PathBuf)>> = Mutex::new(Vec::new());
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 /// Writers hold it shared; the handler takes it exclusively, so it waits for
 /// writes in flight and no new one starts.
 static GATE: RwLock<()> = RwLock::new(());
@@ -20,7 +25,7 @@ pub fn install() {
         // Failing to install only loses the cleanup; the run itself is unaffected.
         let _ = ctrlc::set_handler(|| {
             let _gate = GATE.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let Some(path) = staging().as_ref() {
+            for (_, path) in stagings().iter() {
                 // A hook still running may add files while this removes
                 // them, which fails the removal of their directory: retry.
                 for _ in 0..5 {
@@ -40,15 +45,45 @@ pub fn install() {
 /// Keeps the handler waiting while held: hold it around each write and the
 /// commit. Several threads may hold it at once; never take it twice on one
 /// thread.
-pub fn critical() -> RwLockReadGuard<'static, ()> {
+pub(crate) fn critical() -> RwLockReadGuard<'static, ()> {
     GATE.read().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Tells the handler which staging directory to remove (`None` once done).
-pub fn set_staging(path: Option<&Path>) {
-    *staging() = path.map(Path::to_owned);
+/// A staging directory the handler removes, until this is dropped.
+#[derive(Debug)]
+pub(crate) struct Registration {
+    id: u64,
 }
 
-fn staging() -> MutexGuard<'static, Option<PathBuf>> {
-    STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// Tells the handler to remove `path` on Ctrl-C, until the registration is dropped.
+pub(crate) fn register(path: &Path) -> Registration {
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    stagings().push((id, path.to_owned()));
+    Registration { id }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        stagings().retain(|(id, _)| *id != self.id);
+    }
+}
+
+fn stagings() -> MutexGuard<'static, Vec<(u64, PathBuf)>> {
+    STAGINGS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_run_registers_its_own_staging() {
+        let (a, b) = (register(Path::new("/a")), register(Path::new("/b")));
+        let registered = |path: &str| stagings().iter().any(|(_, p)| p == Path::new(path));
+        assert!(registered("/a") && registered("/b"));
+        drop(a);
+        assert!(!registered("/a") && registered("/b"), "dropping one run's leaves the other's");
+        drop(b);
+        assert!(!registered("/b"));
+    }
 }

@@ -14,6 +14,7 @@
 //! The user-facing contract (commands, flags, files, exit codes) is
 //! `docs/contract.md`.
 
+mod changeset;
 mod check;
 mod cli;
 mod dialect;
@@ -33,6 +34,7 @@ mod render;
 mod source;
 mod vars;
 
+pub use changeset::{Action, OnExisting};
 pub use check::{
     CaseOutcome, CaseReport, CombinationReport, Difference, check, check_combinations, combinations,
     unified_diff,
@@ -44,7 +46,6 @@ pub use events::{Event, Phase, Reporter};
 pub use given::{Given, GivenValue};
 pub use hooks::Consent;
 pub use model::{Answer, DefaultValue, Kind, Manifest, Question, RawValue, TemplateInfo, Validation};
-pub use output::{Action, OnExisting};
 pub use pipeline::{Outcome, Rendered, Request, generate, render_project};
 pub use prompt::{NoPrompter, Prompter, ScriptedPrompter, TerminalPrompter};
 pub use render::{Plan, PlannedEntry, PlannedFile};

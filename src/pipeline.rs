@@ -2,11 +2,13 @@
 //! run its hooks → resolve the answers through its dialect → lay the
 //! project out → write it (or, for `stamp check`, render it in memory).
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use minijinja::Value;
 
+use crate::changeset::{self, Action, OnExisting};
 use crate::dialect::{Origin, Resolution};
 use crate::engine::{Determinism, Engine};
 use crate::error::{Error, Result};
@@ -14,7 +16,7 @@ use crate::events::Reporter;
 use crate::given::Given;
 use crate::hooks::{self, Consent, Stage};
 use crate::model::{Answer, Kind, Question};
-use crate::output::{self, Action, OnExisting};
+use crate::output::{self, Staging};
 use crate::prompt::Prompter;
 use crate::render::{self, Layout, Plan};
 use crate::source::{SourceTree, TemplateSource};
@@ -109,17 +111,17 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         request.output_dir.join(&layout.root)
     };
     let context = &resolution.context;
+    let run_stage = |stage: Stage, dir: &Path| {
+        if run_hooks {
+            hooks::run_stage(tree.dialect().hooks(), stage, &engine, context, dir)
+        } else {
+            Ok(())
+        }
+    };
     let actions = if request.dry_run {
-        output::preview(&layout.render(report)?, &destination, request.on_existing)?
+        changeset::compute(&layout.render(report)?, &destination, request.on_existing)?
     } else {
-        let run_stage = |stage: Stage, dir: &Path| {
-            if run_hooks {
-                hooks::run_stage(tree.dialect().hooks(), stage, &engine, context, dir)
-            } else {
-                Ok(())
-            }
-        };
-        output::write(layout, &destination, request.on_existing, report, &run_stage)?
+        write(layout, &destination, request.on_existing, report, &run_stage)?
     };
     let manifest = tree.manifest();
     let next_steps = match &manifest.info.next_steps {
@@ -165,6 +167,61 @@ fn engine_for(tree: &Arc<SourceTree>, determinism: Determinism) -> Engine {
         Ok(None)
     }));
     engine
+}
+
+/// Writes the project laid out in `layout` to `destination` through a
+/// staging directory, running hooks there: `pre_gen_project` before the
+/// files are written, `post_gen_project` after. A new project is rendered
+/// straight into staging, file by file, and never held whole; into an
+/// existing one, the whole project is rendered first, since what happens to
+/// each file depends on what it would hold.
+fn write(
+    layout: Layout,
+    destination: &Path,
+    on_existing: OnExisting,
+    report: Reporter,
+    run_stage: &dyn Fn(Stage, &Path) -> Result<()>,
+) -> Result<Vec<(Action, String)>> {
+    let parent = match destination.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    // First finish or remove what killed runs left here, so that even a
+    // refused run leaves no debris behind.
+    output::clean_stale_staging(&parent)?;
+    if fs::symlink_metadata(destination).is_err() {
+        let actions = layout.files().map(|path| (Action::Create, path.to_owned())).collect();
+        let staging = Staging::begin(&parent, &layout.root)?;
+        run_stage(Stage::PreGenProject, staging.root())?;
+        // Each file is written as soon as it is rendered, on every core,
+        // creating its directory if it is the first there (so that creating
+        // directories overlaps with rendering); then the directories that
+        // hold no file.
+        let dirs: Vec<String> = layout.dirs().map(str::to_owned).collect();
+        layout.render_each(report, |path, file| staging.write_file(path, &file))?;
+        for dir in &dirs {
+            staging.create_dir(dir)?;
+        }
+        run_stage(Stage::PostGenProject, staging.root())?;
+        staging.commit_new(destination)?;
+        return Ok(actions);
+    }
+    if on_existing == OnExisting::Refuse && destination.exists() {
+        return Err(Error::DestinationExists { path: destination.to_owned() });
+    }
+    let plan = layout.render(report)?;
+    let changes = changeset::compute(&plan, destination, on_existing)?;
+    let staging = Staging::begin(&parent, &plan.root)?;
+    run_stage(Stage::PreGenProject, staging.root())?;
+    staging.stage_changes(&plan, &changes, report)?;
+    run_stage(Stage::PostGenProject, staging.root())?;
+    let deletions: Vec<String> = changes
+        .iter()
+        .filter(|(action, _)| *action == Action::Delete)
+        .map(|(_, path)| path.clone())
+        .collect();
+    staging.commit_into(destination, &deletions)?;
+    Ok(changes)
 }
 
 /// Resolves the answers through the template's dialect.

@@ -80,7 +80,7 @@ pub fn check(
     } else {
         for name in names {
             if !available.contains(name) {
-                return Err(Error::Usage(format!(
+                return Err(Error::InvalidInput(format!(
                     "no case `{name}` in {} (cases: {})",
                     snapshots.display(),
                     if available.is_empty() { "none".to_owned() } else { available.join(", ") }
@@ -90,7 +90,7 @@ pub fn check(
         names.to_vec()
     };
     if selected.is_empty() {
-        return Err(Error::Usage(format!(
+        return Err(Error::InvalidInput(format!(
             "no cases in {}: add <case>.toml answers files there",
             snapshots.display()
         )));

@@ -243,15 +243,14 @@ fn new(args: NewArgs) -> Result<()> {
 /// freezes the clock, `STAMP_SEED` (or else the epoch) seeds the random
 /// helpers. `fallback_epoch` applies when `SOURCE_DATE_EPOCH` is unset.
 fn determinism_from_env(fallback_epoch: Option<i64>) -> Result<Determinism> {
-    let read =
-        |name: &str| -> Result<Option<i64>> {
-            match std::env::var(name) {
-                Ok(text) if !text.trim().is_empty() => text.trim().parse().map(Some).map_err(|_| {
-                    Error::Usage(format!("{name} must be a whole number of seconds, not {text:?}"))
-                }),
-                _ => Ok(None),
-            }
-        };
+    let read = |name: &str| -> Result<Option<i64>> {
+        match std::env::var(name) {
+            Ok(text) if !text.trim().is_empty() => text.trim().parse().map(Some).map_err(|_| {
+                Error::InvalidInput(format!("{name} must be a whole number of seconds, not {text:?}"))
+            }),
+            _ => Ok(None),
+        }
+    };
     let epoch = read("SOURCE_DATE_EPOCH")?.or(fallback_epoch);
     let seed = read("STAMP_SEED")?.or(epoch).map(|s| s as u64);
     Ok(Determinism { epoch, seed })
@@ -405,13 +404,18 @@ fn print_summary(outcome: &Outcome, dry_run: bool, verbose: bool) {
     }
 }
 
-/// `error: ...`, then the causes; for template errors in verbose mode, the
-/// source excerpt. `context` (such as a check case) prefixes the message.
+/// `error: ...` (one line per manifest problem), then the causes or, for
+/// template errors in verbose mode, the source excerpt, then what to do.
+/// `context` (such as a check case) prefixes the message.
 fn print_error(err: &Error, verbose: bool, context: Option<&str>) {
     let label = style("error:").red().bold().for_stderr();
     let prefix = context.map(|c| format!("{c}: ")).unwrap_or_default();
-    let mut text =
-        format!("{label} {prefix}{}", err.to_string().replace("\nerror: ", &format!("\n{label} {prefix}")));
+    let mut text = match err {
+        Error::Manifest { problems } => {
+            problems.iter().map(|p| format!("{label} {prefix}{p}")).collect::<Vec<_>>().join("\n")
+        }
+        _ => format!("{label} {prefix}{err}"),
+    };
     match err {
         Error::Render { source, .. } => {
             if verbose {
@@ -425,6 +429,9 @@ fn print_error(err: &Error, verbose: bool, context: Option<&str>) {
                 cause = c.source();
             }
         }
+    }
+    if let Error::DestinationExists { .. } = err {
+        text.push_str("; pass --force to replace the template's files in it");
     }
     eprintln!("{text}");
 }

@@ -33,7 +33,9 @@ impl TemplateSource {
     /// Classifies a template as the user named it (`--template`).
     pub fn parse(text: &str) -> Result<TemplateSource> {
         if text.is_empty() {
-            return Err(Error::Usage("the template must not be empty; name a template directory".into()));
+            return Err(Error::InvalidInput(
+                "the template must not be empty; name a template directory".into(),
+            ));
         }
         Ok(TemplateSource::Directory(PathBuf::from(text)))
     }

@@ -29,6 +29,7 @@ pub struct Test {
     stderr_contains: Vec<String>,
 }
 
+#[allow(dead_code)] // TEMP: removed once the CLI tests are converted
 impl Test {
     pub fn new() -> Self {
         Test {

@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use super::{Definition, check_new_lines};
 use crate::dialect::Origin;
 use crate::engine::{self, Engine};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::given::{Given, GivenValue};
 use crate::model::{Answer, Kind, RawValue, parse_bool};
 use crate::prompt::Prompter;
@@ -65,11 +65,9 @@ impl Definition {
                             .map(|o| render_variable(engine, key, o, &context()))
                             .collect::<Result<Vec<_>>>()?;
                         if rendered.is_empty() {
+                            let problem = format!("the choices of `{key}` are empty");
                             return Err(Error::Manifest {
-                                problems: vec![format!(
-                                    "{}: the choices of `{key}` are empty",
-                                    self.path.display()
-                                )],
+                                problems: vec![Problem::in_file(&self.path, problem)],
                             });
                         }
                         let labels: Vec<String> = rendered.iter().map(ToString::to_string).collect();

@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 
 use super::{Dialect, Origin, Resolution};
 use crate::engine::{DELIMITER_NAMES, Engine, Syntax, SyntaxSettings};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::given::Given;
 use crate::hooks::{self, Hook};
 use crate::model::{Answer, DefaultValue, Kind, Manifest, Question, TemplateInfo};
@@ -55,8 +55,7 @@ impl Definition {
     pub fn load(dir: &Path) -> Result<Definition> {
         let path = dir.join(MANIFEST_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-        let shown = path.display().to_string();
-        let problem = |message: String| Error::Manifest { problems: vec![format!("{shown}: {message}")] };
+        let problem = |message: String| Error::Manifest { problems: vec![Problem::in_file(&path, message)] };
         let json: Json = serde_json::from_str(&text)
             .map_err(|e| problem(format!("line {} column {}: {e}", e.line(), e.column())))?;
         let Json::Object(mut object) = json else {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::engine::{Determinism, Engine, Syntax};
-use crate::error::{Error, Result, line_of};
+use crate::error::{Error, Problem, Result, line_of};
 use crate::model::{
     DefaultValue, Kind, Manifest, Question, RawValue, TemplateInfo, Validation, is_identifier,
 };
@@ -59,26 +59,28 @@ struct RawValidation {
 
 /// Collects problems, each located at a line of the manifest.
 struct Problems<'a> {
-    file: String,
+    file: &'a Path,
     text: &'a str,
-    list: Vec<String>,
+    list: Vec<Problem>,
 }
 
 impl Problems<'_> {
-    fn add(&mut self, span: Range<usize>, message: impl AsRef<str>) {
-        let line = line_of(self.text, span.start);
-        self.list.push(format!("{}:{line}: {}", self.file, message.as_ref()));
+    fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.list.push(Problem::at_line(self.file, line_of(self.text, span.start), message));
     }
 }
 
 /// Parses and checks a `stamp.toml`; `path` is used in messages.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
-    let file = path.display().to_string();
     let raw: RawManifest = toml::from_str(text).map_err(|err| {
-        let at = err.span().map(|s| format!(":{}", line_of(text, s.start))).unwrap_or_default();
-        Error::Manifest { problems: vec![format!("{file}{at}: {}", err.message().trim())] }
+        let message = err.message().trim().to_owned();
+        let problem = match err.span() {
+            Some(span) => Problem::at_line(path, line_of(text, span.start), message),
+            None => Problem::in_file(path, message),
+        };
+        Error::Manifest { problems: vec![problem] }
     })?;
-    let mut problems = Problems { file, text, list: Vec::new() };
+    let mut problems = Problems { file: path, text, list: Vec::new() };
     let info = TemplateInfo {
         name: raw.template.name,
         version: raw.template.version,
@@ -317,6 +319,7 @@ name = \"later\"
 "
         );
         let Err(Error::Manifest { problems }) = parse(&text) else { panic!("expected problems") };
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(problems.len(), 4, "{problems:#?}");
         assert!(problems[0].starts_with("stamp.toml:7:") && problems[0].contains("regex"));
         assert!(problems[1].starts_with("stamp.toml:10:") && problems[1].contains("twice"));
@@ -328,6 +331,7 @@ name = \"later\"
     fn rejects_unknown_fields_with_a_line() {
         let text = format!("{HEAD}\n[[variables]]\nname = \"a\"\ncolour = \"red\"\n");
         let Err(Error::Manifest { problems }) = parse(&text) else { panic!("expected problems") };
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert!(problems[0].starts_with("stamp.toml:7:") && problems[0].contains("colour"), "{problems:?}");
     }
 

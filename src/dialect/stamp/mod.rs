@@ -11,7 +11,7 @@ use minijinja::Value;
 
 use super::{Dialect, Origin, Resolution};
 use crate::engine::{Engine, Syntax};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::given::Given;
 use crate::model::Manifest;
 use crate::prompt::Prompter;
@@ -46,7 +46,7 @@ impl StampTemplate {
 }
 
 fn copy_without_render_error(path: &Path, err: &globset::Error) -> Error {
-    Error::Manifest { problems: vec![format!("{}: copy_without_render: {err}", path.display())] }
+    Error::Manifest { problems: vec![Problem::in_file(path, format!("copy_without_render: {err}"))] }
 }
 
 impl Dialect for StampTemplate {

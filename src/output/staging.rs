@@ -1,0 +1,220 @@
+//! A staging directory beside the destination: the project is built there
+//! (and hooks run there), then committed in one step. It is registered with
+//! the interrupt handler for as long as it exists, and removed when dropped.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::files::{refuse_links, replace_file, write_new_file};
+use super::journal::{Journal, write_commit_record};
+use crate::changeset::Action;
+use crate::error::{Error, Result};
+use crate::events::{Event, Phase, Reporter};
+use crate::interrupt::{self, Registration};
+use crate::render::{Plan, PlannedFile};
+
+/// Prefix of staging directories, so they are recognisable as stamp's own.
+pub(crate) const STAGING_PREFIX: &str = ".stamp-staging-";
+
+/// A project being staged beside its destination.
+pub(crate) struct Staging {
+    // Field order matters: the directory is removed before the handler forgets it.
+    dir: Option<tempfile::TempDir>,
+    registration: Option<Registration>,
+    /// `dir/new/<project name>`, so that hooks see the project's own name
+    /// as their working directory's.
+    root: PathBuf,
+}
+
+impl Staging {
+    /// Creates a staging directory in `parent` (created if missing) for a
+    /// project named `name`. Its name holds this process's id, so that it is
+    /// never without an owner.
+    pub(crate) fn begin(parent: &Path, name: &str) -> Result<Staging> {
+        fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
+        // Creating and registering are one critical section: a Ctrl-C in
+        // between must find the directory registered.
+        let _critical = interrupt::critical();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
+            .tempdir_in(parent)
+            .map_err(|e| Error::io("create a staging directory in", parent, e))?;
+        let registration = interrupt::register(dir.path());
+        let root = dir.path().join("new").join(name);
+        fs::create_dir_all(&root).map_err(|e| Error::io("create directory", &root, e))?;
+        Ok(Staging { dir: Some(dir), registration: Some(registration), root })
+    }
+
+    /// The staged project directory.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Writes a file of a new project (any thread may call it). A file a
+    /// `pre_gen_project` hook already made there is replaced, as cookiecutter does.
+    pub(crate) fn write_file(&self, path: &str, file: &PlannedFile) -> Result<()> {
+        let _critical = interrupt::critical();
+        write_new_file(&self.root.join(path), file)
+    }
+
+    /// Creates a directory of the project (and its parents).
+    pub(crate) fn create_dir(&self, path: &str) -> Result<()> {
+        let _critical = interrupt::critical();
+        let target = self.root.join(path);
+        fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))
+    }
+
+    /// Stages what `changes` writes of `plan`, and every directory of the plan.
+    pub(crate) fn stage_changes(
+        &self,
+        plan: &Plan,
+        changes: &[(Action, String)],
+        report: Reporter,
+    ) -> Result<()> {
+        let to_write: Vec<&String> = changes.iter().filter(|(a, _)| a.writes()).map(|(_, p)| p).collect();
+        report(Event::Started { phase: Phase::Writing, total: to_write.len() });
+        for entry in &plan.entries {
+            match &entry.file {
+                None => self.create_dir(&entry.path)?,
+                Some(file) if to_write.contains(&&entry.path) => {
+                    report(Event::Step { path: &entry.path });
+                    let _critical = interrupt::critical();
+                    replace_file(&self.root.join(&entry.path), file)?;
+                }
+                Some(_) => {}
+            }
+        }
+        report(Event::Finished);
+        Ok(())
+    }
+
+    /// Moves a new project into place with one rename; a destination that
+    /// appeared meanwhile is left as it is.
+    pub(crate) fn commit_new(self, destination: &Path) -> Result<()> {
+        let _critical = interrupt::critical();
+        fs::rename(&self.root, destination).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::DirectoryNotEmpty => {
+                Error::DestinationExists { path: destination.to_owned() }
+            }
+            _ => Error::io("move the project into place at", destination, e),
+        })
+    }
+
+    /// Swaps whatever the staged tree holds (hooks may have added files)
+    /// into an existing destination one file at a time, and removes the
+    /// files `deletions` names, keeping every original aside so that any
+    /// failure puts them all back. A record written first lets the next run
+    /// finish a commit this process is killed in.
+    pub(crate) fn commit_into(self, destination: &Path, deletions: &[String]) -> Result<()> {
+        let (staged_dirs, staged_files) = self.staged_entries()?;
+        let deletions: Vec<PathBuf> = deletions.iter().map(PathBuf::from).collect();
+        for relative in staged_dirs.iter().chain(&staged_files).chain(&deletions) {
+            refuse_links(destination, relative)?;
+        }
+        let dir = self.dir.as_ref().expect("a staging directory exists until it is dropped").path();
+        let backup_root = dir.join("old");
+        let _critical = interrupt::critical();
+        write_commit_record(dir, destination, &self.root, &staged_files)?;
+        let mut journal = Journal::default();
+        let result = (|| {
+            for relative in &staged_dirs {
+                journal.create_dirs(&destination.join(relative))?;
+            }
+            for relative in &deletions {
+                let target = destination.join(relative);
+                if fs::symlink_metadata(&target).is_ok() {
+                    journal.move_aside(&target, backup_root.join(relative))?;
+                }
+            }
+            for relative in &staged_files {
+                let target = destination.join(relative);
+                if let Some(parent) = target.parent() {
+                    journal.create_dirs(parent)?;
+                }
+                if fs::symlink_metadata(&target).is_ok() {
+                    journal.move_aside(&target, backup_root.join(relative))?;
+                }
+                journal.place(&self.root.join(relative), target)?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            journal.roll_back();
+        }
+        result
+    }
+
+    /// The staged tree's directories and files, relative to its root, in order.
+    fn staged_entries(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+        let (mut dirs, mut files) = (Vec::new(), Vec::new());
+        for entry in walkdir::WalkDir::new(&self.root).min_depth(1).sort_by_file_name() {
+            let entry =
+                entry.map_err(|e| Error::io("read", e.path().unwrap_or(&self.root).to_owned(), e.into()))?;
+            let relative = entry.path().strip_prefix(&self.root).expect("below the staged root").to_owned();
+            if entry.file_type().is_dir() { dirs.push(relative) } else { files.push(relative) }
+        }
+        Ok((dirs, files))
+    }
+}
+
+impl Drop for Staging {
+    /// Removing and unregistering are one critical section: a Ctrl-C during
+    /// the removal waits for it.
+    fn drop(&mut self) {
+        let _critical = interrupt::critical();
+        drop(self.dir.take());
+        drop(self.registration.take());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> PlannedFile {
+        PlannedFile { contents: text.as_bytes().to_vec(), executable: false }
+    }
+
+    /// A destination holding `keep`, `gone` and `x` (a file), and a staging
+    /// beside it for the project `project`.
+    fn setup() -> (tempfile::TempDir, PathBuf, Staging) {
+        let parent = tempfile::tempdir().unwrap();
+        let destination = parent.path().join("project");
+        fs::create_dir_all(&destination).unwrap();
+        for name in ["keep", "gone", "x"] {
+            fs::write(destination.join(name), format!("old {name}\n")).unwrap();
+        }
+        let staging = Staging::begin(parent.path(), "project").unwrap();
+        (parent, destination, staging)
+    }
+
+    #[test]
+    fn a_commit_writes_staged_files_and_deletes_what_it_is_told() {
+        let (parent, destination, staging) = setup();
+        staging.write_file("keep", &file("new keep\n")).unwrap();
+        staging.write_file("sub/new", &file("new\n")).unwrap();
+        staging.commit_into(&destination, &["gone".to_owned()]).unwrap();
+        assert_eq!(fs::read_to_string(destination.join("keep")).unwrap(), "new keep\n");
+        assert_eq!(fs::read_to_string(destination.join("sub/new")).unwrap(), "new\n");
+        assert!(!destination.join("gone").exists());
+        assert_eq!(fs::read_to_string(destination.join("x")).unwrap(), "old x\n");
+        let names: Vec<_> = fs::read_dir(parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["project"], "the staging directory is gone");
+    }
+
+    #[test]
+    fn a_commit_that_fails_half_way_puts_every_original_back() {
+        let (_parent, destination, staging) = setup();
+        staging.write_file("keep", &file("new keep\n")).unwrap();
+        // `x` is a file in the destination: its `y` cannot be placed.
+        staging.write_file("x/y", &file("y\n")).unwrap();
+        assert!(staging.commit_into(&destination, &["gone".to_owned()]).is_err());
+        for name in ["keep", "gone", "x"] {
+            assert_eq!(
+                fs::read_to_string(destination.join(name)).unwrap(),
+                format!("old {name}\n"),
+                "{name}"
+            );
+        }
+    }
+}
