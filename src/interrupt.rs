@@ -1,14 +1,14 @@
-//! Ctrl-C handling. Each run registers its staging directory for as long as
-//! it exists, so runs in one process never share a slot. The handler waits
-//! for every critical section in flight (files being written into a staging
-//! directory, possibly from several threads, or a move into place) to end,
-//! removes every registered staging directory, restores the terminal and
-//! exits 130, so an interrupted run leaves its destination as it was and
-//! nothing behind.
+//! What an interrupt must find: each run registers its staging directory
+//! for as long as it exists, so runs in one process never share a slot, and
+//! holds a shared gate around every write. [`abandon_runs`], called from a
+//! signal handler, waits for every critical section in flight (files being
+//! written into a staging directory, possibly from several threads, or a
+//! move into place) to end and removes every registered staging directory,
+//! so an interrupted run leaves its destination as it was and nothing behind.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, Once, RwLock, RwLockReadGuard};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard};
 
 /// The staging directories of the runs in progress, by registration.
 static STAGINGS: Mutex<Vec<(u64, PathBuf)>> = Mutex::new(Vec::new());
@@ -16,30 +16,24 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 /// Writers hold it shared; the handler takes it exclusively, so it waits for
 /// writes in flight and no new one starts.
 static GATE: RwLock<()> = RwLock::new(());
-static INSTALL: Once = Once::new();
 
-/// Installs the Ctrl-C handler (once per process). Library users who handle
-/// signals themselves need not call it.
-pub fn install() {
-    INSTALL.call_once(|| {
-        // Failing to install only loses the cleanup; the run itself is unaffected.
-        let _ = ctrlc::set_handler(|| {
-            let _gate = GATE.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-            for (_, path) in stagings().iter() {
-                // A hook still running may add files while this removes
-                // them, which fails the removal of their directory: retry.
-                for _ in 0..5 {
-                    match std::fs::remove_dir_all(path) {
-                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => continue,
-                        _ => break,
-                    }
-                }
+/// For a signal handler that is about to end the process: waits for every
+/// write in flight, removes the staging directory of every run in progress,
+/// and keeps new writes from starting (for good: nothing is written after
+/// this). Each run's destination is then as it was before the run.
+pub fn abandon_runs() {
+    let gate = GATE.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    for (_, path) in stagings().iter() {
+        // A hook still running may add files while this removes them,
+        // which fails the removal of their directory: retry.
+        for _ in 0..5 {
+            match std::fs::remove_dir_all(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => continue,
+                _ => break,
             }
-            let _ = console::Term::stderr().show_cursor();
-            eprintln!("\nerror: interrupted; nothing was written");
-            std::process::exit(130);
-        });
-    });
+        }
+    }
+    std::mem::forget(gate);
 }
 
 /// Keeps the handler waiting while held: hold it around each write and the

@@ -13,7 +13,6 @@ use console::style;
 
 mod progress;
 
-use crate::interrupt;
 use crate::{
     Action, CaseOutcome, Consent, Determinism, Error, Event, Given, NoPrompter, OnExisting, Outcome, Phase,
     Prompter, Request, Result, SourceTree, TemplateSource, TerminalPrompter, generate,
@@ -216,7 +215,7 @@ fn new(args: NewArgs) -> Result<()> {
     };
     let mut prompter: Box<dyn Prompter> =
         if interactive { Box::new(TerminalPrompter::default()) } else { Box::new(NoPrompter) };
-    interrupt::install();
+    install_interrupt_handler();
     let progress = Progress::new(stderr_is_terminal && !args.quiet);
     let result = generate(&request, prompter.as_mut(), &|event| progress.event(event));
     progress.clear();
@@ -237,6 +236,18 @@ fn new(args: NewArgs) -> Result<()> {
         print_summary(&outcome, request.dry_run, args.verbose);
     }
     Ok(())
+}
+
+/// On Ctrl-C: abandon the run (its staging directory removed once writes in
+/// flight end), restore the cursor and exit 130.
+fn install_interrupt_handler() {
+    // Failing to install only loses the cleanup; the run itself is unaffected.
+    let _ = ctrlc::set_handler(|| {
+        crate::abandon_runs();
+        let _ = console::Term::stderr().show_cursor();
+        eprintln!("\nerror: interrupted; nothing was written");
+        std::process::exit(130);
+    });
 }
 
 /// Reproducibility settings from the environment: `SOURCE_DATE_EPOCH`
