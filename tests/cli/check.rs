@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::support::Scratch;
+use crate::support::{Scratch, Test, set_mode};
 
 const MANIFEST: &str = r#"
 [template]
@@ -23,22 +23,20 @@ choices = ["plain", "fancy"]
 
 /// A template in `tpl/` with snapshot cases `one` and `two`, blessed.
 fn blessed() -> Scratch {
-    let scratch = Scratch::new();
-    scratch.write("tpl/stamp.toml", MANIFEST);
-    scratch.write("tpl/{{cookiecutter.slug}}/text.txt", "a\nb {{ cookiecutter.flavour }}\n");
-    scratch.write("tpl/{{cookiecutter.slug}}/logo.bin", b"\0\x01\x02{{ x }}");
-    let script = scratch.write("tpl/{{cookiecutter.slug}}/run.sh", "#!/bin/sh\n");
-    set_mode(&script, 0o755);
-    scratch.write("tpl/snapshots/one.toml", "");
-    scratch.write("tpl/snapshots/two.toml", "flavour = \"fancy\"\n");
-    let run = scratch.run(&["check", "-t", "tpl", "--update"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    let (scratch, _) = Test::new()
+        .args(&["check"])
+        .template(&[
+            ("stamp.toml", MANIFEST),
+            ("{{cookiecutter.slug}}/text.txt", "a\nb {{ cookiecutter.flavour }}\n"),
+            ("{{cookiecutter.slug}}/run.sh", "#!/bin/sh\n"),
+            ("snapshots/one.toml", ""),
+            ("snapshots/two.toml", "flavour = \"fancy\"\n"),
+        ])
+        .file("tpl/{{cookiecutter.slug}}/logo.bin", b"\0\x01\x02{{ x }}")
+        .mode("tpl/{{cookiecutter.slug}}/run.sh", 0o755)
+        .args(&["--update"])
+        .run();
     scratch
-}
-
-fn set_mode(path: &std::path::Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
 }
 
 #[test]
@@ -49,113 +47,116 @@ fn a_clean_pass_and_the_update_round_trip() {
         "a\nb fancy\n",
         "--update wrote the rendered tree"
     );
-    let run = scratch.run(&["check", "-t", "tpl"]);
-    assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(run.stdout, "ok       one\nok       two\n2 cases: 2 passed, 0 failed\n");
-    assert_eq!(run.stderr, "");
-    let run = scratch.run(&["check", "-t", "tpl", "two"]);
-    assert_eq!(run.stdout, "ok       two\n1 cases: 1 passed, 0 failed\n");
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl"])
+        .stdout("ok       one\nok       two\n2 cases: 2 passed, 0 failed\n")
+        .stderr("")
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "two"])
+        .stdout("ok       two\n1 cases: 1 passed, 0 failed\n")
+        .run();
 }
 
 #[test]
 fn every_kind_of_difference_is_reported_for_every_case() {
     let scratch = blessed();
-    let one = |p: &str| scratch.path(&format!("tpl/snapshots/one/{p}"));
-    fs::write(one("text.txt"), "a\r\nb plain").unwrap(); // CRLF and no final newline
-    fs::write(scratch.path("tpl/snapshots/two/text.txt"), "a  \nb fancy\n").unwrap(); // trailing spaces
-    fs::write(one("logo.bin"), b"\0\x01\x03").unwrap();
-    set_mode(&one("run.sh"), 0o644);
+    scratch.write("tpl/snapshots/one/text.txt", "a\r\nb plain"); // CRLF and no final newline
+    scratch.write("tpl/snapshots/two/text.txt", "a  \nb fancy\n"); // trailing spaces
+    scratch.write("tpl/snapshots/one/logo.bin", b"\0\x01\x03");
+    set_mode(&scratch.path("tpl/snapshots/one/run.sh"), 0o644);
     fs::remove_file(scratch.path("tpl/snapshots/two/run.sh")).unwrap();
-    fs::write(scratch.path("tpl/snapshots/two/stale.txt"), "old\n").unwrap();
+    scratch.write("tpl/snapshots/two/stale.txt", "old\n");
 
-    let run = scratch.run(&["check", "-t", "tpl"]);
-    assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(
-        run.stdout,
-        "FAILED   one: 3 differences\n\
-         binary file logo.bin differs: snapshot 3 bytes, rendered 10 bytes, first difference at byte 2\n\
-         mode of run.sh: rendered executable, snapshot not\n\
-         --- snapshot/text.txt\n+++ rendered/text.txt\n@@ -1,2 +1,2 @@\n-a␍\n-b plain\n\\ No newline at end of file\n+a\n+b plain\n\
-         FAILED   two: 3 differences\n\
-         extra file run.sh: rendered, not in the snapshot\n\
-         missing file stale.txt: in the snapshot, no longer rendered\n\
-         --- snapshot/text.txt\n+++ rendered/text.txt\n@@ -1,2 +1,2 @@\n-a··\n+a\n b fancy\n\
-         2 cases: 0 passed, 2 failed\n"
-    );
-    assert_eq!(run.stderr, "");
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl"])
+        .status(1)
+        .stdout(
+            "FAILED   one: 3 differences\n\
+             binary file logo.bin differs: snapshot 3 bytes, rendered 10 bytes, first difference at byte 2\n\
+             mode of run.sh: rendered executable, snapshot not\n\
+             --- snapshot/text.txt\n+++ rendered/text.txt\n@@ -1,2 +1,2 @@\n-a␍\n-b plain\n\\ No newline at end of file\n+a\n+b plain\n\
+             FAILED   two: 3 differences\n\
+             extra file run.sh: rendered, not in the snapshot\n\
+             missing file stale.txt: in the snapshot, no longer rendered\n\
+             --- snapshot/text.txt\n+++ rendered/text.txt\n@@ -1,2 +1,2 @@\n-a··\n+a\n b fancy\n\
+             2 cases: 0 passed, 2 failed\n",
+        )
+        .stderr("")
+        .run();
 
-    let run = scratch.run(&["check", "-t", "tpl", "--update"]);
-    assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(
-        run.stdout,
-        "updated  one: 3 changes\n  changed  logo.bin\n  mode     run.sh\n  changed  text.txt\n\
-         updated  two: 3 changes\n  added    run.sh\n  removed  stale.txt\n  changed  text.txt\n\
-         2 cases: 0 passed, 0 failed, 2 updated\n"
-    );
-    assert_eq!(scratch.run(&["check", "-t", "tpl"]).code, 0);
-    assert!(!scratch.path("tpl/snapshots/two/stale.txt").exists());
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "--update"])
+        .stdout(
+            "updated  one: 3 changes\n  changed  logo.bin\n  mode     run.sh\n  changed  text.txt\n\
+             updated  two: 3 changes\n  added    run.sh\n  removed  stale.txt\n  changed  text.txt\n\
+             2 cases: 0 passed, 0 failed, 2 updated\n",
+        )
+        .run();
+    Test::in_scratch(&scratch).args(&["check", "-t", "tpl"]).leaves_no("tpl/snapshots/two/stale.txt").run();
 }
 
 #[test]
 fn invalid_answers_and_template_errors_are_named_and_other_cases_still_run() {
     let scratch = blessed();
-    scratch.write("tpl/snapshots/bad.toml", "slug = \"Not Valid\"\n");
-    let run = scratch.run(&["check", "-t", "tpl"]);
-    assert_eq!(run.code, 2, "{run:?}");
-    assert_eq!(
-        run.stdout,
-        "FAILED   bad: cannot render\nok       one\nok       two\n3 cases: 2 passed, 1 failed\n"
-    );
-    assert_eq!(
-        run.stderr,
-        "error: case `bad`: invalid value for `slug` in tpl/snapshots/bad.toml:1: \"Not Valid\" does not match ^(?:[a-z]+)$\n"
-    );
+    Test::in_scratch(&scratch)
+        .file("tpl/snapshots/bad.toml", "slug = \"Not Valid\"\n")
+        .args(&["check", "-t", "tpl"])
+        .status(2)
+        .stdout("FAILED   bad: cannot render\nok       one\nok       two\n3 cases: 2 passed, 1 failed\n")
+        .stderr(
+            "error: case `bad`: invalid value for `slug` in tpl/snapshots/bad.toml:1: \"Not Valid\" does not match ^(?:[a-z]+)$\n",
+        )
+        .run();
     fs::remove_file(scratch.path("tpl/snapshots/bad.toml")).unwrap();
 
-    scratch.write("tpl/{{cookiecutter.slug}}/text.txt", "{{ cookiecutter.nope }}\n");
-    let run = scratch.run(&["check", "-t", "tpl", "one"]);
-    assert_eq!(run.code, 3, "{run:?}");
-    assert_eq!(
-        run.stderr,
-        "error: case `one`: template error in {{cookiecutter.slug}}/text.txt:1:4: undefined value: `cookiecutter.nope` is undefined\n"
-    );
-    let run = scratch.run(&["check", "-t", "tpl", "--update"]);
-    assert_eq!(run.code, 3, "--update never blesses a case that fails to render");
-    assert_eq!(fs::read_to_string(scratch.path("tpl/snapshots/one/text.txt")).unwrap(), "a\nb plain\n");
+    Test::in_scratch(&scratch)
+        .file("tpl/{{cookiecutter.slug}}/text.txt", "{{ cookiecutter.nope }}\n")
+        .args(&["check", "-t", "tpl", "one"])
+        .status(3)
+        .stderr(
+            "error: case `one`: template error in {{cookiecutter.slug}}/text.txt:1:4: undefined value: `cookiecutter.nope` is undefined\n",
+        )
+        .run();
+    // --update never blesses a case that fails to render.
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "--update"])
+        .status(3)
+        .leaves_file("tpl/snapshots/one/text.txt", "a\nb plain\n")
+        .run();
 }
 
 #[test]
 fn unknown_cases_and_missing_snapshots_are_usage_errors() {
     let scratch = blessed();
-    let run = scratch.run(&["check", "-t", "tpl", "three"]);
-    assert_eq!(
-        (run.code, run.stderr.as_str()),
-        (2, "error: no case `three` in tpl/snapshots (cases: one, two)\n")
-    );
-    let run = scratch.run(&["check", "-t", "tpl", "--snapshots", "nowhere"]);
-    assert_eq!(run.code, 5);
-    assert!(
-        run.stderr.starts_with("error: cannot read snapshots directory nowhere\ncaused by: "),
-        "{}",
-        run.stderr
-    );
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "three"])
+        .status(2)
+        .stderr("error: no case `three` in tpl/snapshots (cases: one, two)\n")
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "--snapshots", "nowhere"])
+        .status(5)
+        .stderr_starts_with("error: cannot read snapshots directory nowhere\ncaused by: ")
+        .run();
 }
 
 #[test]
 fn all_combinations_render_and_exec_reports_failures_by_combination() {
     let scratch = blessed();
-    let run = scratch.run(&["check", "-t", "tpl", "--all-combinations", "--exec", "grep -q plain text.txt"]);
-    assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(
-        run.stdout,
-        "ok       flavour=plain\nFAILED   flavour=fancy\n    `grep -q plain text.txt` failed (exit 1)\n2 combinations: 1 passed, 1 failed\n"
-    );
-    let run = scratch.run(&["check", "-t", "tpl", "--all-combinations"]);
-    assert_eq!(
-        (run.code, run.stdout.as_str()),
-        (0, "ok       flavour=plain\nok       flavour=fancy\n2 combinations: 2 passed, 0 failed\n")
-    );
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "--all-combinations", "--exec", "grep -q plain text.txt"])
+        .status(1)
+        .stdout(
+            "ok       flavour=plain\nFAILED   flavour=fancy\n    `grep -q plain text.txt` failed (exit 1)\n2 combinations: 1 passed, 1 failed\n",
+        )
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "--all-combinations"])
+        .stdout("ok       flavour=plain\nok       flavour=fancy\n2 combinations: 2 passed, 0 failed\n")
+        .run();
 }
+
 #[test]
 fn the_builtin_template_matches_its_snapshots() {
     let run = std::process::Command::new(crate::support::binary())
@@ -188,36 +189,37 @@ fn a_secret_scanner_finds_nothing_in_the_builtin_snapshots() {
 
 #[test]
 fn time_and_randomness_are_frozen_so_snapshots_hold() {
-    let scratch = Scratch::new();
-    scratch.write(
-        "tpl/stamp.toml",
-        "[template]\nname = \"t\"\nversion = \"1\"\n[[variables]]\nname = \"n\"\ndefault = \"app\"\n",
-    );
-    scratch.write(
-        "tpl/{{cookiecutter.n}}/volatile.txt",
-        "{% now 'utc', '%Y-%m-%dT%H:%M:%S' %} {{ uuid4() }} {{ random_ascii_string(16) }}\n",
-    );
-    scratch.write("tpl/snapshots/one.toml", "");
-    assert_eq!(scratch.run(&["check", "-t", "tpl", "--update"]).code, 0);
+    let (scratch, _) = Test::new()
+        .args(&["check"])
+        .template(&[
+            (
+                "stamp.toml",
+                "[template]\nname = \"t\"\nversion = \"1\"\n[[variables]]\nname = \"n\"\ndefault = \"app\"\n",
+            ),
+            (
+                "{{cookiecutter.n}}/volatile.txt",
+                "{% now 'utc', '%Y-%m-%dT%H:%M:%S' %} {{ uuid4() }} {{ random_ascii_string(16) }}\n",
+            ),
+            ("snapshots/one.toml", ""),
+        ])
+        .args(&["--update"])
+        .run();
     let stored = fs::read_to_string(scratch.path("tpl/snapshots/one/volatile.txt")).unwrap();
     assert!(stored.starts_with("1970-01-01T00:00:00 "), "{stored}");
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let run = scratch.run(&["check", "-t", "tpl"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    Test::in_scratch(&scratch).args(&["check", "-t", "tpl"]).run();
 
     // SOURCE_DATE_EPOCH moves the frozen clock (and seeds the random helpers) for `new`.
-    let dated = |out: &str| {
-        let output = std::process::Command::new(crate::support::binary())
-            .args(["-t", "tpl", "-o", out])
-            .env("SOURCE_DATE_EPOCH", "1700000000")
-            .current_dir(scratch.dir.path())
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-        fs::read_to_string(scratch.path(&format!("{out}/app/volatile.txt"))).unwrap()
-    };
-    let first = dated("dated");
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "-o", "dated"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .run();
+    let first = fs::read_to_string(scratch.path("dated/app/volatile.txt")).unwrap();
     assert!(first.starts_with("2023-11-14T22:13:20 "), "{first}");
-    assert_eq!(dated("dated-again"), first, "same seed, same bytes");
+    // Same seed, same bytes.
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "-o", "dated-again"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .leaves_file("dated-again/app/volatile.txt", &first)
+        .run();
 }

@@ -1,29 +1,28 @@
 //! Bad templates and bad flags: one `error:` line naming the place, the
 //! right exit code, and nothing written.
 
-use crate::support::{Scratch, Test};
+use crate::support::Test;
 
 const HEAD: &str = "[template]\nname = \"t\"\nversion = \"1\"\n";
 
 #[test]
 fn manifest_problems_are_all_reported_with_lines() {
-    let scratch = Scratch::new();
-    scratch.write(
-        "tpl/stamp.toml",
-        format!(
-            "{HEAD}[[variables]]\nname = \"a\"\nvalidation = {{ regex = \"[\" }}\n[[variables]]\nname = \"b\"\ntype = \"choice\"\nchoices = [\"x\"]\ndefault = \"y\"\n[[variables]]\nname = \"c\"\nwhen = \"{{{{ cookiecutter.nope }}}}\"\n"
-        ),
-    );
-    scratch.write("tpl/{{cookiecutter.a}}/f", "");
-    let run = scratch.run(&["-t", "tpl", "--no-input"]);
-    assert_eq!(run.code, 3);
+    let (_, run) = Test::new()
+        .template(&[
+            (
+                "stamp.toml",
+                &format!(
+                    "{HEAD}[[variables]]\nname = \"a\"\nvalidation = {{ regex = \"[\" }}\n[[variables]]\nname = \"b\"\ntype = \"choice\"\nchoices = [\"x\"]\ndefault = \"y\"\n[[variables]]\nname = \"c\"\nwhen = \"{{{{ cookiecutter.nope }}}}\"\n"
+                ),
+            ),
+            ("{{cookiecutter.a}}/f", ""),
+        ])
+        .args(&["--no-input"])
+        .status(3)
+        .stderr_starts_with("error: tpl/stamp.toml:6: variable `a`: invalid validation regex")
+        .run();
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{}", run.stderr);
-    assert!(
-        lines[0].starts_with("error: tpl/stamp.toml:6: variable `a`: invalid validation regex"),
-        "{}",
-        lines[0]
-    );
     assert_eq!(lines[1], "error: tpl/stamp.toml:11: variable `b`: invalid default: \"y\" is not one of: x");
     assert_eq!(
         lines[2],
@@ -33,61 +32,56 @@ fn manifest_problems_are_all_reported_with_lines() {
 
 #[test]
 fn template_errors_name_file_line_and_column_and_write_nothing() {
-    let scratch = Scratch::new();
-    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"slug\"\ndefault = \"app\"\n"));
-    scratch.write("tpl/{{cookiecutter.slug}}/a.txt", "fine\n");
-    scratch.write("tpl/{{cookiecutter.slug}}/b.txt", "line one\nvalue: {{ cookiecutter.missing }}\n");
-    let run = scratch.run(&["-t", "tpl"]);
-    assert_eq!(run.code, 3);
-    assert_eq!(
-        run.stderr,
-        "error: template error in {{cookiecutter.slug}}/b.txt:2:11: undefined value: `cookiecutter.missing` is undefined\n"
-    );
-    scratch.write("tpl/{{cookiecutter.slug}}/b.txt", "{% if %}\n");
-    let run = scratch.run(&["-t", "tpl"]);
-    assert_eq!(run.code, 3);
-    assert!(
-        run.stderr.starts_with("error: template error in {{cookiecutter.slug}}/b.txt:1:"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(scratch.top_level(), ["tpl"]);
+    let (scratch, _) = Test::new()
+        .template(&[
+            ("stamp.toml", &format!("{HEAD}[[variables]]\nname = \"slug\"\ndefault = \"app\"\n")),
+            ("{{cookiecutter.slug}}/a.txt", "fine\n"),
+            ("{{cookiecutter.slug}}/b.txt", "line one\nvalue: {{ cookiecutter.missing }}\n"),
+        ])
+        .status(3)
+        .stderr(
+            "error: template error in {{cookiecutter.slug}}/b.txt:2:11: undefined value: `cookiecutter.missing` is undefined\n",
+        )
+        .run();
+    Test::in_scratch(&scratch)
+        .template(&[("{{cookiecutter.slug}}/b.txt", "{% if %}\n")])
+        .status(3)
+        .stderr_starts_with("error: template error in {{cookiecutter.slug}}/b.txt:1:")
+        .leaves_top_level(&["tpl"])
+        .run();
 }
 
 #[test]
 fn layout_errors_and_names_that_escape_are_refused() {
-    let scratch = Scratch::new();
-    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"a/b\"\n"));
-    let run = scratch.run(&["-t", "tpl"]);
-    assert_eq!(run.code, 3);
-    assert!(run.stderr.starts_with("error: bad template tpl: no top-level directory"), "{}", run.stderr);
-    scratch.write("tpl/{{cookiecutter.n}}/f.txt", "x");
-    let run = scratch.run(&["-t", "tpl"]);
-    assert_eq!(run.code, 3);
-    assert_eq!(
-        run.stderr,
-        "error: bad template {{cookiecutter.n}}: the name renders to \"a/b\", which is not a single file name\n"
-    );
-    let run = scratch.run(&["-t", "nowhere"]);
-    assert_eq!((run.code, run.stderr.as_str()), (3, "error: bad template nowhere: no such directory\n"));
-    assert_eq!(scratch.top_level(), ["tpl"]);
+    let (scratch, _) = Test::new()
+        .template(&[("stamp.toml", &format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"a/b\"\n"))])
+        .status(3)
+        .stderr_starts_with("error: bad template tpl: no top-level directory")
+        .run();
+    Test::in_scratch(&scratch)
+        .template(&[("{{cookiecutter.n}}/f.txt", "x")])
+        .status(3)
+        .stderr(
+            "error: bad template {{cookiecutter.n}}: the name renders to \"a/b\", which is not a single file name\n",
+        )
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "nowhere"])
+        .status(3)
+        .stderr("error: bad template nowhere: no such directory\n")
+        .leaves_top_level(&["tpl"])
+        .run();
 }
 
 #[test]
 fn bad_flags_exit_2() {
-    let scratch = Scratch::new();
-    let run = scratch.run(&["--skip-existing"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.starts_with("error: the following required arguments were not provided:"),
-        "{}",
-        run.stderr
-    );
-    let run = scratch.run(&["=value"]);
-    assert_eq!((run.code, run.stderr.as_str()), (2, "error: expected KEY=VALUE, found \"=value\"\n"));
-    let run = scratch.run(&["--help"]);
-    assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("--no-input"));
+    Test::new()
+        .args(&["--skip-existing"])
+        .status(2)
+        .stderr_starts_with("error: the following required arguments were not provided:")
+        .run();
+    Test::new().args(&["=value"]).status(2).stderr("error: expected KEY=VALUE, found \"=value\"\n").run();
+    Test::new().args(&["--help"]).stdout_contains("--no-input").run();
 }
 
 /// Regression: equal or empty delimiters in `_jinja2_env_vars` panicked
@@ -106,7 +100,7 @@ fn unusable_jinja_delimiters_are_named_when_the_template_is_read() {
             r#"`comment_start_string` and `line_comment_prefix` are both "<<"; they must differ"#,
         ),
     ] {
-        let (scratch, _) = Test::new()
+        Test::new()
             .template(&[
                 ("cookiecutter.json", &format!(r#"{{"name": "x", "_jinja2_env_vars": {vars}}}"#)),
                 ("{{cookiecutter.name}}/f.txt", "{{ cookiecutter.name }}"),
@@ -114,8 +108,8 @@ fn unusable_jinja_delimiters_are_named_when_the_template_is_read() {
             .args(&["--no-input"])
             .status(3)
             .stderr(&format!("error: tpl/cookiecutter.json: `_jinja2_env_vars`: {problem}\n"))
+            .leaves_top_level(&["tpl"])
             .run();
-        assert_eq!(scratch.top_level(), ["tpl"]);
     }
 }
 
@@ -123,7 +117,7 @@ fn unusable_jinja_delimiters_are_named_when_the_template_is_read() {
 /// "unknown statement now" in a `stamp.toml` default or condition.
 #[test]
 fn now_tags_work_in_stamp_defaults_and_conditions() {
-    let (scratch, _) = Test::new()
+    Test::new()
         .template(&[
             (
                 "stamp.toml",
@@ -136,6 +130,6 @@ fn now_tags_work_in_stamp_defaults_and_conditions() {
         ])
         .args(&["--no-input"])
         .env("SOURCE_DATE_EPOCH", "0")
+        .leaves_file("1970/f.txt", "1970\n")
         .run();
-    assert_eq!(std::fs::read_to_string(scratch.path("1970/f.txt")).unwrap(), "1970\n");
 }

@@ -5,7 +5,7 @@ use std::fs;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Scratch, binary, tree};
+use crate::support::{Scratch, Test, basic_template, binary, tree};
 
 const HEAD: &str = "[template]\nname = \"t\"\nversion = \"1\"\n";
 
@@ -19,96 +19,6 @@ fn staging_left(dir: &std::path::Path) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-#[test]
-fn links_out_of_the_template_are_refused_and_links_inside_followed() {
-    let scratch = Scratch::new();
-    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n"));
-    scratch.write("tpl/{{cookiecutter.n}}/real.txt", "inside {{ cookiecutter.n }}\n");
-    std::os::unix::fs::symlink("real.txt", scratch.path("tpl/{{cookiecutter.n}}/alias.txt")).unwrap();
-    let run = scratch.run(&["-t", "tpl"]);
-    assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(fs::read_to_string(scratch.path("app/alias.txt")).unwrap(), "inside app\n");
-
-    let secret = scratch.write("outside/secret.txt", "do not copy\n");
-    std::os::unix::fs::symlink(&secret, scratch.path("tpl/{{cookiecutter.n}}/leak.txt")).unwrap();
-    let run = scratch.run(&["-t", "tpl", "-o", "second"]);
-    assert_eq!(run.code, 3);
-    assert_eq!(
-        run.stderr,
-        "error: bad template tpl: {{cookiecutter.n}}/leak.txt is a symbolic link to somewhere outside the template\n"
-    );
-    assert!(!scratch.path("second").exists());
-}
-
-#[test]
-fn names_that_would_leave_the_destination_are_refused() {
-    // A NUL cannot travel in an argument: it comes from an answers file.
-    for (value, shown) in [("..", "\"..\""), ("/etc/cron.d", "\"/etc/cron.d\""), ("a\\u0000b", "\"a\\0b\"")] {
-        let scratch = Scratch::new();
-        scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n[[variables]]\nname = \"f\"\ndefault = \"x\"\n"));
-        scratch.write("tpl/{{cookiecutter.n}}/{{cookiecutter.f}}", "data\n");
-        scratch.write("answers.toml", format!("f = \"{value}\"\n"));
-        let run = scratch.run(&["-t", "tpl", "-a", "answers.toml"]);
-        assert_eq!(run.code, 3, "{value:?}: {run:?}");
-        assert_eq!(
-            run.stderr,
-            format!(
-                "error: bad template {{{{cookiecutter.n}}}}/{{{{cookiecutter.f}}}}: the name renders to {shown}, which is not a single file name\n"
-            )
-        );
-        assert_eq!(scratch.top_level(), ["answers.toml", "tpl"]);
-    }
-}
-
-#[test]
-fn force_never_writes_through_a_link_in_the_destination() {
-    let scratch = Scratch::new();
-    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n"));
-    scratch.write("tpl/{{cookiecutter.n}}/sub/file.txt", "generated\n");
-    scratch.write("elsewhere/keep.txt", "precious\n");
-    fs::create_dir_all(scratch.path("app")).unwrap();
-    std::os::unix::fs::symlink(scratch.path("elsewhere"), scratch.path("app/sub")).unwrap();
-    let before = tree(&scratch.path("elsewhere"));
-    let run = scratch.run(&["-t", "tpl", "--force"]);
-    assert_eq!(run.code, 5, "{run:?}");
-    assert!(
-        run.stderr.starts_with("error: cannot write below app/sub\ncaused by: it is a symbolic link"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(tree(&scratch.path("elsewhere")), before);
-    assert!(!scratch.path("app/.stamp-answers.toml").exists());
-    assert!(staging_left(scratch.dir.path()).is_empty());
-}
-
-#[test]
-fn secrets_reach_only_the_files_that_use_them() {
-    let scratch = Scratch::new();
-    scratch.write(
-        "tpl/stamp.toml",
-        format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n[[variables]]\nname = \"token\"\ntype = \"secret\"\nvalidation = {{ regex = \"[a-z]+\" }}\n"),
-    );
-    scratch.write("tpl/{{cookiecutter.n}}/config.env", "TOKEN={{ cookiecutter.token }}\n");
-    scratch.write("secret.toml", "token = \"hunterhunter\"\n");
-    for args in [
-        &["-t", "tpl", "-a", "secret.toml", "-v"][..],
-        &["-t", "tpl", "-a", "secret.toml", "-o", "dry", "--dry-run"],
-    ] {
-        let run = scratch.run(args);
-        assert_eq!(run.code, 0, "{run:?}");
-        assert!(!run.stdout.contains("hunter") && !run.stderr.contains("hunter"), "{run:?}");
-    }
-    assert_eq!(fs::read_to_string(scratch.path("app/config.env")).unwrap(), "TOKEN=hunterhunter\n");
-    assert!(!fs::read_to_string(scratch.path("app/.stamp-answers.toml")).unwrap().contains("hunter"));
-    let run = scratch.run(&["-t", "tpl", "-o", "bad", "token=Hunter2Secret"]);
-    assert_eq!(run.code, 2);
-    assert!(!run.stderr.contains("Hunter2Secret"), "{}", run.stderr);
-    assert_eq!(
-        run.stderr,
-        "error: invalid value for `token` in the command line: the value does not match ^(?:[a-z]+)$\n"
-    );
 }
 
 /// A template of `files` files of about 8 KB each, in directories of 20.
@@ -128,6 +38,97 @@ impl Lcg {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % n.max(1)
     }
+}
+
+#[test]
+fn links_out_of_the_template_are_refused_and_links_inside_followed() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n"));
+    scratch.write("tpl/{{cookiecutter.n}}/real.txt", "inside {{ cookiecutter.n }}\n");
+    std::os::unix::fs::symlink("real.txt", scratch.path("tpl/{{cookiecutter.n}}/alias.txt")).unwrap();
+    Test::in_scratch(&scratch).args(&["-t", "tpl"]).leaves_file("app/alias.txt", "inside app\n").run();
+
+    let secret = scratch.write("outside/secret.txt", "do not copy\n");
+    std::os::unix::fs::symlink(&secret, scratch.path("tpl/{{cookiecutter.n}}/leak.txt")).unwrap();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "-o", "second"])
+        .status(3)
+        .stderr(
+            "error: bad template tpl: {{cookiecutter.n}}/leak.txt is a symbolic link to somewhere outside the template\n",
+        )
+        .leaves_no("second")
+        .run();
+}
+
+#[test]
+fn names_that_would_leave_the_destination_are_refused() {
+    // A NUL cannot travel in an argument: it comes from an answers file.
+    for (value, shown) in [("..", "\"..\""), ("/etc/cron.d", "\"/etc/cron.d\""), ("a\\u0000b", "\"a\\0b\"")] {
+        Test::new()
+            .template(&[
+                (
+                    "stamp.toml",
+                    &format!(
+                        "{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n[[variables]]\nname = \"f\"\ndefault = \"x\"\n"
+                    ),
+                ),
+                ("{{cookiecutter.n}}/{{cookiecutter.f}}", "data\n"),
+            ])
+            .file("answers.toml", format!("f = \"{value}\"\n"))
+            .args(&["-a", "answers.toml"])
+            .status(3)
+            .stderr(&format!(
+                "error: bad template {{{{cookiecutter.n}}}}/{{{{cookiecutter.f}}}}: the name renders to {shown}, which is not a single file name\n"
+            ))
+            .leaves_top_level(&["answers.toml", "tpl"])
+            .run();
+    }
+}
+
+#[test]
+fn force_never_writes_through_a_link_in_the_destination() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n"));
+    scratch.write("tpl/{{cookiecutter.n}}/sub/file.txt", "generated\n");
+    scratch.write("elsewhere/keep.txt", "precious\n");
+    fs::create_dir_all(scratch.path("app")).unwrap();
+    std::os::unix::fs::symlink(scratch.path("elsewhere"), scratch.path("app/sub")).unwrap();
+    let before = scratch.tree("elsewhere");
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--force"])
+        .status(5)
+        .stderr_starts_with("error: cannot write below app/sub\ncaused by: it is a symbolic link")
+        .leaves_tree("elsewhere", &before)
+        .leaves_no("app/.stamp-answers.toml")
+        .run();
+    assert!(staging_left(scratch.dir.path()).is_empty());
+}
+
+#[test]
+fn secrets_reach_only_the_files_that_use_them() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "tpl/stamp.toml",
+        format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n[[variables]]\nname = \"token\"\ntype = \"secret\"\nvalidation = {{ regex = \"[a-z]+\" }}\n"),
+    );
+    scratch.write("tpl/{{cookiecutter.n}}/config.env", "TOKEN={{ cookiecutter.token }}\n");
+    scratch.write("secret.toml", "token = \"hunterhunter\"\n");
+    for args in [
+        &["-t", "tpl", "-a", "secret.toml", "-v"][..],
+        &["-t", "tpl", "-a", "secret.toml", "-o", "dry", "--dry-run"],
+    ] {
+        Test::in_scratch(&scratch).args(args).stdout_lacks("hunter").stderr_lacks("hunter").run();
+    }
+    assert_eq!(fs::read_to_string(scratch.path("app/config.env")).unwrap(), "TOKEN=hunterhunter\n");
+    assert!(!fs::read_to_string(scratch.path("app/.stamp-answers.toml")).unwrap().contains("hunter"));
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "-o", "bad", "token=Hunter2Secret"])
+        .status(2)
+        .stderr_lacks("Hunter2Secret")
+        .stderr(
+            "error: invalid value for `token` in the command line: the value does not match ^(?:[a-z]+)$\n",
+        )
+        .run();
 }
 
 #[test]
@@ -217,27 +218,27 @@ fn a_read_only_destination_is_an_io_error_and_untouched() {
 
 #[test]
 fn a_destination_that_appears_mid_run_is_left_as_it_appeared() {
-    let scratch = Scratch::new();
-    scratch.write("tpl/cookiecutter.json", "{\"name\": \"app\"}");
-    scratch.write("tpl/{{cookiecutter.name}}/a.txt", "a\n");
-    // The hook plays another process creating the destination while stamp works.
-    scratch.write(
-        "tpl/hooks/pre_gen_project.sh",
-        "#!/bin/sh\nmkdir -p '{{ cookiecutter._output_dir }}/{{ cookiecutter.name }}'\necho theirs > '{{ cookiecutter._output_dir }}/{{ cookiecutter.name }}/theirs.txt'\n",
-    );
-    let run = scratch.run(&["-t", "tpl", "-o", "out", "--accept-hooks", "yes"]);
-    assert_eq!(run.code, 4, "{run:?}");
-    assert_eq!(
-        run.stderr,
-        "error: out/app already exists; pass --force to replace the template's files in it\n"
-    );
-    assert_eq!(tree(&scratch.path("out")), "app/\napp/theirs.txt = \"theirs\\n\"\n");
+    Test::new()
+        .template(&[
+            ("cookiecutter.json", "{\"name\": \"app\"}"),
+            ("{{cookiecutter.name}}/a.txt", "a\n"),
+            // The hook plays another process creating the destination while stamp works.
+            (
+                "hooks/pre_gen_project.sh",
+                "#!/bin/sh\nmkdir -p '{{ cookiecutter._output_dir }}/{{ cookiecutter.name }}'\necho theirs > '{{ cookiecutter._output_dir }}/{{ cookiecutter.name }}/theirs.txt'\n",
+            ),
+        ])
+        .args(&["-o", "out", "--accept-hooks", "yes"])
+        .status(4)
+        .stderr("error: out/app already exists; pass --force to replace the template's files in it\n")
+        .leaves_tree("out", "app/\napp/theirs.txt = \"theirs\\n\"\n")
+        .run();
 }
 
 #[test]
 fn every_error_is_one_line_with_its_exit_code() {
     let scratch = Scratch::new();
-    crate::support::basic_template(&scratch);
+    basic_template(&scratch);
     scratch.write("tpl/snapshots/one.toml", "name = \"X\"\n");
     scratch.write("bad-manifest/stamp.toml", "[template]\nname = 1\n");
     scratch.write("bad-json/cookiecutter.json", "{\"a\": ");
@@ -275,15 +276,21 @@ fn every_error_is_one_line_with_its_exit_code() {
         (&["check", "-t", "tpl", "--snapshots", "no-such-dir"], 5),
     ];
     for (args, code) in cases {
-        let run = scratch.run(args);
-        assert_eq!(run.code, *code, "{args:?}: {run:?}");
-        let mut lines = run.stderr.lines();
-        assert!(lines.next().is_some_and(|l| l.starts_with("error: ")), "{args:?}: {}", run.stderr);
+        let (_, run) = Test::in_scratch(&scratch)
+            .args(args)
+            .status(*code)
+            .stderr_starts_with("error: ")
+            .stderr_lacks("panicked")
+            .stderr_lacks("RUST_BACKTRACE")
+            .run();
         if !args.contains(&"--bogus") && !args.contains(&"--skip-existing") {
             // clap's own usage errors add a usage block; everything else is one line plus causes.
-            assert!(lines.all(|l| l.starts_with("caused by: ")), "{args:?}: {}", run.stderr);
+            assert!(
+                run.stderr.lines().skip(1).all(|l| l.starts_with("caused by: ")),
+                "{args:?}: {}",
+                run.stderr
+            );
         }
-        assert!(!run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"), "{args:?}");
     }
     assert!(!scratch.path("x").exists(), "no failed run wrote its project");
 }

@@ -1,6 +1,7 @@
 //! Shared helpers: the fluent [`Test`] that most tests are one sentence of,
 //! and below it a scratch directory, a command runner and a tree printer.
 
+use std::borrow::Borrow;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,54 +14,105 @@ pub fn binary() -> &'static str {
 }
 
 /// One run of stamp, stated as a sentence: what the scratch directory holds,
-/// the arguments, and what must come out. Unstated expectations are not
-/// checked, except the exit status, which is 0 unless [`Test::status`] says
-/// otherwise. [`Test::run`] asserts and returns the scratch directory and the
-/// run for checks of the tree.
+/// the arguments, what must come out and what the run must leave behind.
+/// Unstated expectations are not checked, except the exit status, which is 0
+/// unless [`Test::status`] says otherwise. [`Test::run`] asserts and returns
+/// the scratch directory and the run for further checks.
+///
+/// [`Test::new`] owns a fresh scratch directory; [`Test::in_scratch`] runs
+/// again in one that an earlier run left.
 #[must_use]
-pub struct Test {
-    scratch: Scratch,
+pub struct Test<S: Borrow<Scratch> = Scratch> {
+    scratch: S,
     args: Vec<String>,
     env: Vec<(String, String)>,
     stdin: Option<String>,
     status: i32,
-    stdout: Option<String>,
-    stderr: Option<String>,
-    stderr_contains: Vec<String>,
+    stdout: Vec<Expect>,
+    stderr: Vec<Expect>,
+    files: Vec<(String, Vec<u8>)>,
+    trees: Vec<(String, String)>,
+    absent: Vec<String>,
+    top_level: Option<Vec<String>>,
 }
 
-#[allow(dead_code)] // TEMP: removed once the CLI tests are converted
-impl Test {
+/// One expectation of a whole output stream.
+enum Expect {
+    Exactly(String),
+    StartsWith(String),
+    Contains(String),
+    Lacks(String),
+}
+
+impl Expect {
+    #[track_caller]
+    fn check(&self, stream: &str, actual: &str, args: &[&str]) {
+        match self {
+            Expect::Exactly(text) => assert_eq!(actual, text, "{stream} of stamp {args:?}"),
+            Expect::StartsWith(text) => assert!(
+                actual.starts_with(text.as_str()),
+                "{stream} of stamp {args:?} does not start with {text:?}:\n{actual}"
+            ),
+            Expect::Contains(text) => assert!(
+                actual.contains(text.as_str()),
+                "{stream} of stamp {args:?} lacks {text:?}:\n{actual}"
+            ),
+            Expect::Lacks(text) => assert!(
+                !actual.contains(text.as_str()),
+                "{stream} of stamp {args:?} contains {text:?}:\n{actual}"
+            ),
+        }
+    }
+}
+
+impl Test<Scratch> {
     pub fn new() -> Self {
+        Test::in_scratch(Scratch::new())
+    }
+}
+
+impl<S: Borrow<Scratch>> Test<S> {
+    /// A run in `scratch`: a fresh one for [`Test::new`], or `&scratch` to run
+    /// again where an earlier run left its files.
+    pub fn in_scratch(scratch: S) -> Self {
         Test {
-            scratch: Scratch::new(),
+            scratch,
             args: Vec::new(),
             env: Vec::new(),
             stdin: None,
             status: 0,
-            stdout: None,
-            stderr: None,
-            stderr_contains: Vec::new(),
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            files: Vec::new(),
+            trees: Vec::new(),
+            absent: Vec::new(),
+            top_level: None,
         }
     }
 
     /// Writes a file (parents created) below the scratch directory.
     pub fn file(self, path: &str, contents: impl AsRef<[u8]>) -> Self {
-        self.scratch.write(path, contents);
+        self.scratch.borrow().write(path, contents);
+        self
+    }
+
+    /// Sets the permission bits of a file already written, e.g. `0o755`.
+    pub fn mode(self, path: &str, mode: u32) -> Self {
+        set_mode(&self.scratch.borrow().path(path), mode);
         self
     }
 
     /// Writes a template into `tpl/` (paths relative to it) and passes `-t tpl`.
     pub fn template(self, files: &[(&str, &str)]) -> Self {
         for (path, contents) in files {
-            self.scratch.write(&format!("tpl/{path}"), contents);
+            self.scratch.borrow().write(&format!("tpl/{path}"), contents);
         }
         self.args(&["-t", "tpl"])
     }
 
     /// The basic stamp template of [`basic_template`], with `-t tpl`.
     pub fn basic_template(self) -> Self {
-        basic_template(&self.scratch);
+        basic_template(self.scratch.borrow());
         self.args(&["-t", "tpl"])
     }
 
@@ -85,42 +137,111 @@ impl Test {
         self
     }
 
+    /// Stdout must be exactly `text`.
     pub fn stdout(mut self, text: &str) -> Self {
-        self.stdout = Some(text.to_owned());
+        self.stdout.push(Expect::Exactly(text.to_owned()));
         self
     }
 
+    pub fn stdout_starts_with(mut self, text: &str) -> Self {
+        self.stdout.push(Expect::StartsWith(text.to_owned()));
+        self
+    }
+
+    pub fn stdout_contains(mut self, text: &str) -> Self {
+        self.stdout.push(Expect::Contains(text.to_owned()));
+        self
+    }
+
+    pub fn stdout_lacks(mut self, text: &str) -> Self {
+        self.stdout.push(Expect::Lacks(text.to_owned()));
+        self
+    }
+
+    /// Stderr must be exactly `text`.
     pub fn stderr(mut self, text: &str) -> Self {
-        self.stderr = Some(text.to_owned());
+        self.stderr.push(Expect::Exactly(text.to_owned()));
+        self
+    }
+
+    pub fn stderr_starts_with(mut self, text: &str) -> Self {
+        self.stderr.push(Expect::StartsWith(text.to_owned()));
         self
     }
 
     pub fn stderr_contains(mut self, text: &str) -> Self {
-        self.stderr_contains.push(text.to_owned());
+        self.stderr.push(Expect::Contains(text.to_owned()));
+        self
+    }
+
+    pub fn stderr_lacks(mut self, text: &str) -> Self {
+        self.stderr.push(Expect::Lacks(text.to_owned()));
+        self
+    }
+
+    /// After the run, the file at `path` holds exactly `contents`.
+    pub fn leaves_file(mut self, path: &str, contents: impl AsRef<[u8]>) -> Self {
+        self.files.push((path.to_owned(), contents.as_ref().to_owned()));
+        self
+    }
+
+    /// After the run, the [`tree`] below `dir` is exactly `picture`.
+    pub fn leaves_tree(mut self, dir: &str, picture: &str) -> Self {
+        self.trees.push((dir.to_owned(), picture.to_owned()));
+        self
+    }
+
+    /// After the run, nothing exists at `path`.
+    pub fn leaves_no(mut self, path: &str) -> Self {
+        self.absent.push(path.to_owned());
+        self
+    }
+
+    /// After the run, the scratch directory holds exactly these names (sorted),
+    /// so nothing else was written and no staging was left.
+    pub fn leaves_top_level(mut self, names: &[&str]) -> Self {
+        self.top_level = Some(names.iter().map(|n| (*n).to_owned()).collect());
         self
     }
 
     /// Runs stamp and asserts every stated expectation.
     #[track_caller]
-    pub fn run(self) -> (Scratch, Run) {
+    pub fn run(self) -> (S, Run) {
+        let scratch = self.scratch.borrow();
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        let run = self.scratch.run_with(&args, self.stdin.as_deref(), &self.env);
+        let run = scratch.run_with(&args, self.stdin.as_deref(), &self.env);
         assert_eq!(run.code, self.status, "exit status of stamp {args:?}\n{run:?}");
-        if let Some(stdout) = &self.stdout {
-            assert_eq!(&run.stdout, stdout, "stdout of stamp {args:?}");
+        for expect in &self.stdout {
+            expect.check("stdout", &run.stdout, &args);
         }
-        if let Some(stderr) = &self.stderr {
-            assert_eq!(&run.stderr, stderr, "stderr of stamp {args:?}");
+        for expect in &self.stderr {
+            expect.check("stderr", &run.stderr, &args);
         }
-        for part in &self.stderr_contains {
-            assert!(
-                run.stderr.contains(part.as_str()),
-                "stderr of stamp {args:?} lacks {part:?}:\n{}",
-                run.stderr
-            );
+        for (path, contents) in &self.files {
+            let actual = fs::read(scratch.path(path))
+                .unwrap_or_else(|e| panic!("{path} after stamp {args:?}: {e}\n{run:?}"));
+            match (std::str::from_utf8(&actual), std::str::from_utf8(contents)) {
+                (Ok(actual), Ok(contents)) => assert_eq!(actual, contents, "{path} after stamp {args:?}"),
+                _ => assert_eq!(&actual, contents, "{path} after stamp {args:?}"),
+            }
+        }
+        for (dir, picture) in &self.trees {
+            assert_eq!(&scratch.tree(dir), picture, "tree of {dir} after stamp {args:?}");
+        }
+        for path in &self.absent {
+            assert!(!scratch.path(path).exists(), "{path} exists after stamp {args:?}");
+        }
+        if let Some(names) = &self.top_level {
+            assert_eq!(&scratch.top_level(), names, "top level after stamp {args:?}");
         }
         (self.scratch, run)
     }
+}
+
+/// Sets the permission bits of `path`.
+pub fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// A scratch directory holding an optional template and an output directory.
@@ -155,12 +276,7 @@ impl Scratch {
 
     /// Runs stamp in the scratch directory with stdin closed.
     pub fn run(&self, args: &[&str]) -> Run {
-        self.run_with_stdin(args, None)
-    }
-
-    /// Runs stamp with `stdin` as a pipe holding these bytes (or closed for `None`).
-    pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
-        self.run_with(args, stdin, &[])
+        self.run_with(args, None, &[])
     }
 
     /// Runs stamp with `stdin` (closed for `None`) and extra environment variables.
