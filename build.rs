@@ -1,5 +1,5 @@
 //! Records which files of the built-in template are executable, because
-//! include_dir embeds bytes but not modes; and packs unidecode's
+//! `include_dir` embeds bytes but not modes; and packs unidecode's
 //! transliteration table (see `slugify::transliterate`).
 
 use std::path::Path;

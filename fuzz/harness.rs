@@ -12,7 +12,7 @@ use stamp::{Determinism, Given, NoPrompter, SourceTree, TemplateSource};
 
 /// `manifest_toml`: a `stamp.toml` (inputs that are not UTF-8 are skipped:
 /// stamp reads the file with `read_to_string`, which refuses them).
-pub fn manifest_toml(data: &[u8]) {
+pub(crate) fn manifest_toml(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = stamp::machinery::parse_stamp_manifest(Path::new("stamp.toml"), text);
     }
@@ -21,8 +21,8 @@ pub fn manifest_toml(data: &[u8]) {
 /// `cookiecutter_json`: the bytes as `cookiecutter.json` in a per-process
 /// directory, loaded as a definition; a loaded one is also turned into
 /// questions, as `stamp vars` and the known-key checks do.
-pub fn cookiecutter_json(data: &[u8]) {
-    let dir = scratch().lock().unwrap_or_else(|e| e.into_inner());
+pub(crate) fn cookiecutter_json(data: &[u8]) {
+    let dir = scratch().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     std::fs::write(dir.path().join("cookiecutter.json"), data).expect("write cookiecutter.json");
     let _ = stamp::machinery::load_cookiecutter(dir.path());
 }
@@ -31,10 +31,10 @@ pub fn cookiecutter_json(data: &[u8]) {
 /// `.yml`), the rest is the answers file. Answers that load are then used to
 /// render the fixed template of [`render`], so typed values (lists, tables,
 /// numbers, nulls) reach the questions' parsers too.
-pub fn answers(data: &[u8]) {
+pub(crate) fn answers(data: &[u8]) {
     let Some((&first, body)) = data.split_first() else { return };
     let extension = ["toml", "json", "yaml", "yml"][usize::from(first) % 4];
-    let dir = scratch().lock().unwrap_or_else(|e| e.into_inner());
+    let dir = scratch().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let path = dir.path().join(format!("answers.{extension}"));
     std::fs::write(&path, body).expect("write answers file");
     let mut given = Given::default();
@@ -47,7 +47,7 @@ pub fn answers(data: &[u8]) {
 /// ASCII record separator 0x1E, separated by that, so values can hold
 /// newlines), given through `Given::set_pair` and rendered with the fixed
 /// template below, without a terminal.
-pub fn render(data: &[u8]) {
+pub(crate) fn render(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let separator = if text.contains('\x1e') { '\x1e' } else { '\n' };
     let mut given = Given::default();
@@ -64,9 +64,9 @@ pub fn render(data: &[u8]) {
 /// filters, helpers and Python string methods) with the fixed template's
 /// default answers as context, in the fixed template's environment (so
 /// `include` finds its files). Untrusted templates run through this.
-pub fn template(data: &[u8]) {
-    let Ok(source) = std::str::from_utf8(data) else { return };
+pub(crate) fn template(data: &[u8]) {
     static RENDERED: OnceLock<stamp::Rendered> = OnceLock::new();
+    let Ok(source) = std::str::from_utf8(data) else { return };
     let rendered = RENDERED.get_or_init(|| {
         let frozen = Determinism { epoch: Some(0), seed: Some(0) };
         stamp::render_project(
@@ -104,7 +104,7 @@ fn scratch() -> &'static Mutex<tempfile::TempDir> {
 /// The template `render` and `answers` render with: every kind of question,
 /// a templated default, a condition, a validation, templated file and
 /// directory names (one that can render empty) and the usual filters.
-pub const STAMP_TOML: &str = r#"[template]
+pub(crate) const STAMP_TOML: &str = r#"[template]
 name = "fuzz"
 version = "1.0.0"
 copy_without_render = ["raw/**"]
@@ -181,7 +181,7 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 /// The fixed template, written to a per-process directory and loaded once.
-pub fn fixed_template() -> &'static Arc<SourceTree> {
+pub(crate) fn fixed_template() -> &'static Arc<SourceTree> {
     static TEMPLATE: OnceLock<(Arc<SourceTree>, tempfile::TempDir)> = OnceLock::new();
     let (tree, _) = TEMPLATE.get_or_init(|| {
         let dir = tempfile::Builder::new().prefix("stamp-fuzz-template-").tempdir().expect("temp dir");

@@ -11,9 +11,9 @@ use crate::model::{Manifest, RawValue};
 
 /// Keys of a project's record (`.stamp-answers.toml`) that describe the
 /// template, not a question; answers files may hold them.
-pub const TEMPLATE_KEY: &str = "_template";
+pub(crate) const TEMPLATE_KEY: &str = "_template";
 /// See [`TEMPLATE_KEY`].
-pub const VERSION_KEY: &str = "_template_version";
+pub(crate) const VERSION_KEY: &str = "_template_version";
 
 /// A value given by the user, with where it came from.
 #[derive(Debug, Clone)]

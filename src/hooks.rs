@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 
 /// When a hook runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
+pub(crate) enum Stage {
     PrePrompt,
     PreGenProject,
     PostGenProject,
@@ -21,7 +21,7 @@ pub enum Stage {
 
 impl Stage {
     /// The file stem cookiecutter looks for.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Stage::PrePrompt => "pre_prompt",
             Stage::PreGenProject => "pre_gen_project",
@@ -32,7 +32,7 @@ impl Stage {
 
 /// One hook script.
 #[derive(Debug, Clone)]
-pub struct Hook {
+pub(crate) struct Hook {
     pub stage: Stage,
     /// The script's file name, e.g. `post_gen_project.py`.
     pub file_name: String,

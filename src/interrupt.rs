@@ -22,14 +22,13 @@ static GATE: RwLock<()> = RwLock::new(());
 /// and keeps new writes from starting (for good: nothing is written after
 /// this). Each run's destination is then as it was before the run.
 pub fn abandon_runs() {
-    let gate = GATE.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let gate = GATE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
     for (_, path) in stagings().iter() {
         // A hook still running may add files while this removes them,
         // which fails the removal of their directory: retry.
         for _ in 0..5 {
-            match std::fs::remove_dir_all(path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => continue,
-                _ => break,
+            if !matches!(std::fs::remove_dir_all(path), Err(e) if e.kind() != std::io::ErrorKind::NotFound) {
+                break;
             }
         }
     }
@@ -40,7 +39,7 @@ pub fn abandon_runs() {
 /// commit. Several threads may hold it at once; never take it twice on one
 /// thread.
 pub(crate) fn critical() -> RwLockReadGuard<'static, ()> {
-    GATE.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    GATE.read().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A staging directory the handler removes, until this is dropped.
@@ -63,7 +62,7 @@ impl Drop for Registration {
 }
 
 fn stagings() -> MutexGuard<'static, Vec<(u64, PathBuf)>> {
-    STAGINGS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    STAGINGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -206,7 +206,7 @@ impl Question {
 }
 
 /// Parses the yes/no words cookiecutter accepts for booleans.
-pub fn parse_bool(text: &str) -> Option<bool> {
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "t" | "yes" | "y" | "on" => Some(true),
         "0" | "false" | "f" | "no" | "n" | "off" => Some(false),
@@ -225,7 +225,7 @@ fn quoted(text: &str) -> String {
 }
 
 /// Whether `name` can be a variable: an ASCII letter or `_`, then letters, digits and `_`.
-pub fn is_identifier(name: &str) -> bool {
+pub(crate) fn is_identifier(name: &str) -> bool {
     let mut bytes = name.bytes();
     bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')

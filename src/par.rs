@@ -18,7 +18,7 @@ pub(crate) fn parallel_map<T: Sync, R: Send>(
     f: impl Fn(&T) -> Result<R> + Sync,
 ) -> Result<Vec<R>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let threads = cores.min(items.len() / MIN_ITEMS_PER_THREAD).max(1);
     if threads == 1 {
         let mut out = Vec::with_capacity(items.len());

@@ -1,9 +1,9 @@
-//! The built-in template, rendered by the real binary for every include_sentry x
-//! secrets_backend combination and for a set of hostile answers, checked offline by
-//! tests/check_rendered.py: kustomize builds, strict JSON schemas (tests/schemas), one key
+//! The built-in template, rendered by the real binary for every `include_sentry` x
+//! `secrets_backend` combination and for a set of hostile answers, checked offline by
+//! `tests/check_rendered.py`: kustomize builds, strict JSON schemas (tests/schemas), one key
 //! set everywhere, IAM and Vault policies, shellcheck, Markdown links, unrendered Jinja,
 //! the project's own `scripts/validate.py`, and (for the vault renders) the Vault scripts
-//! and Agent template against a real OpenBao dev server on loopback.
+//! and Agent template against a real `OpenBao` dev server on loopback.
 //!
 //! Tools come from `bash scripts/test` (tests/requirements.txt into .tools/venv) plus
 //! kubectl; a missing tool fails the test.

@@ -24,14 +24,16 @@ fn render(answers: &[(&str, &str)]) -> Result<Plan, Error> {
         .map(|r| r.plan)
 }
 
-/// Parses every machine-readable file of a plan; returns the ConfigMap's APP_NAME.
+/// Parses every machine-readable file of a plan; returns the `ConfigMap`'s `APP_NAME`.
 fn check_formats(plan: &Plan) -> Result<Option<String>, String> {
     let mut app_name = None;
     for entry in &plan.entries {
         let Some(file) = &entry.file else { continue };
         let text = std::str::from_utf8(&file.contents).map_err(|e| format!("{}: {e}", entry.path))?;
         let path = &entry.path;
-        if path.ends_with(".yaml") || path.ends_with(".yml") {
+        // The built-in template names its files in lower case.
+        let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+        if matches!(extension, "yaml" | "yml") {
             let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(text)
                 .map_err(|e| format!("{path}: {}", e.to_string().lines().next().unwrap_or("")))?;
             for doc in docs {
@@ -39,11 +41,11 @@ fn check_formats(plan: &Plan) -> Result<Option<String>, String> {
                     app_name = doc["data"]["APP_NAME"].as_str().map(str::to_owned);
                 }
             }
-        } else if path.ends_with(".json") {
+        } else if extension == "json" {
             serde_json::from_str::<serde_json::Value>(text).map_err(|e| format!("{path}: {e}"))?;
-        } else if path.ends_with(".toml") {
+        } else if extension == "toml" {
             toml::from_str::<toml::Table>(text).map_err(|e| format!("{path}: {e}"))?;
-        } else if path.ends_with(".hcl") {
+        } else if extension == "hcl" {
             hcl::from_str::<hcl::Body>(text).map_err(|e| format!("{path}: {e}"))?;
         }
     }

@@ -68,7 +68,7 @@ pub struct CaseReport {
 /// problems that stop every case (the template, the snapshots directory) are
 /// returned as `Err`.
 pub fn check(
-    tree: Arc<SourceTree>,
+    tree: &Arc<SourceTree>,
     snapshots: &Path,
     names: &[String],
     update: bool,
@@ -98,7 +98,7 @@ pub fn check(
     Ok(selected
         .into_iter()
         .map(|name| {
-            let outcome = match check_case(&tree, snapshots, &name, update, determinism) {
+            let outcome = match check_case(tree, snapshots, &name, update, determinism) {
                 Ok(outcome) => outcome,
                 Err(err) => CaseOutcome::Failed(err),
             };

@@ -45,6 +45,7 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // one per flag
 struct NewArgs {
     /// A template directory (with stamp.toml); default: the built-in template.
     #[arg(short, long, value_name = "DIR")]
@@ -207,9 +208,8 @@ fn new(args: NewArgs) -> Result<()> {
     let request = Request {
         hooks: match args.accept_hooks {
             Some(HookConsent::Yes) => Consent::Yes,
-            Some(HookConsent::No) => Consent::No,
             Some(HookConsent::Ask) | None if interactive => Consent::Ask,
-            Some(HookConsent::Ask) | None => Consent::No,
+            Some(HookConsent::No | HookConsent::Ask) | None => Consent::No,
         },
         ..request
     };
@@ -221,8 +221,10 @@ fn new(args: NewArgs) -> Result<()> {
     progress.clear();
     let outcome = result?;
     if request.dry_run {
-        let plan: String =
-            outcome.actions.iter().map(|(action, path)| format!("{:<9} {path}\n", action.label())).collect();
+        let mut plan = String::new();
+        for (action, path) in &outcome.actions {
+            plan.push_str(&format!("{:<9} {path}\n", action.label()));
+        }
         print_stdout(&plan)?;
     }
     if !outcome.skipped_hooks.is_empty() && args.accept_hooks.is_none() {
@@ -263,7 +265,7 @@ fn determinism_from_env(fallback_epoch: Option<i64>) -> Result<Determinism> {
         }
     };
     let epoch = read("SOURCE_DATE_EPOCH")?.or(fallback_epoch);
-    let seed = read("STAMP_SEED")?.or(epoch).map(|s| s as u64);
+    let seed = read("STAMP_SEED")?.or(epoch).map(i64::cast_unsigned);
     Ok(Determinism { epoch, seed })
 }
 
@@ -280,7 +282,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         None => PathBuf::from("snapshots"),
     });
     // Snapshots must hold on any machine and any day: time and randomness are frozen.
-    let reports = crate::check(tree, &snapshots, &args.cases, args.update, determinism_from_env(Some(0))?)?;
+    let reports = crate::check(&tree, &snapshots, &args.cases, args.update, determinism_from_env(Some(0))?)?;
     let (mut passed, mut failed, mut updated) = (0, 0, 0);
     let mut code = 0;
     for report in reports {
@@ -427,18 +429,15 @@ fn print_error(err: &Error, verbose: bool, context: Option<&str>) {
         }
         _ => format!("{label} {prefix}{err}"),
     };
-    match err {
-        Error::Render { source, .. } => {
-            if verbose {
-                text.push_str(&format!("\n{}", source.display_debug_info()));
-            }
+    if let Error::Render { source, .. } = err {
+        if verbose {
+            text.push_str(&format!("\n{}", source.display_debug_info()));
         }
-        _ => {
-            let mut cause = std::error::Error::source(err);
-            while let Some(c) = cause {
-                text.push_str(&format!("\ncaused by: {c}"));
-                cause = c.source();
-            }
+    } else {
+        let mut cause = std::error::Error::source(err);
+        while let Some(c) = cause {
+            text.push_str(&format!("\ncaused by: {c}"));
+            cause = c.source();
         }
     }
     if let Error::DestinationExists { .. } = err {

@@ -6,12 +6,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::{Event, Phase};
 
 /// A progress bar that is either drawn on stderr or hidden.
-pub struct Progress {
+pub(super) struct Progress {
     bar: ProgressBar,
 }
 
 impl Progress {
-    pub fn new(visible: bool) -> Self {
+    pub(super) fn new(visible: bool) -> Self {
         let target = if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
         let bar = ProgressBar::with_draw_target(Some(0), target);
         bar.set_style(
@@ -23,7 +23,7 @@ impl Progress {
     }
 
     /// Handles one event from the library.
-    pub fn event(&self, event: Event) {
+    pub(super) fn event(&self, event: Event) {
         match event {
             Event::Started { phase, total } => {
                 self.bar.set_length(total as u64);
@@ -39,12 +39,12 @@ impl Progress {
     }
 
     /// Moves the bar to `done` steps.
-    pub fn set_position(&self, done: usize) {
+    pub(super) fn set_position(&self, done: usize) {
         self.bar.set_position(done as u64);
     }
 
     /// Removes the bar before the summary is printed.
-    pub fn clear(&self) {
+    pub(super) fn clear(&self) {
         self.bar.finish_and_clear();
     }
 }

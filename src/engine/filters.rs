@@ -2,6 +2,9 @@
 //! `slugify` and `jsonify`, Jinja2's `tojson`, `center` and `truncate` as
 //! Jinja2 behaves, and stamp's `yaml_quote`.
 
+// minijinja hands filters their arguments by value.
+#![allow(clippy::needless_pass_by_value)]
+
 use minijinja::value::{Kwargs, Rest, Value, ValueKind};
 use minijinja::{Error, ErrorKind};
 
@@ -186,7 +189,7 @@ fn dump_json(value: &Value, indent: Option<usize>, level: usize, out: &mut Strin
             });
         }
         ValueKind::Seq | ValueKind::Iterable => {
-            let items: Vec<Value> = value.try_iter().map(|it| it.collect()).unwrap_or_default();
+            let items: Vec<Value> = value.try_iter().map(std::iter::Iterator::collect).unwrap_or_default();
             if items.is_empty() {
                 out.push_str("[]");
                 return;

@@ -9,7 +9,7 @@ use minijinja::{Error, State};
 /// random helpers. Both unset means the real clock and fresh randomness.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Determinism {
-    /// Seconds since the Unix epoch that `now` reports (SOURCE_DATE_EPOCH).
+    /// Seconds since the Unix epoch that `now` reports (`SOURCE_DATE_EPOCH`).
     pub epoch: Option<i64>,
     /// Seed of `uuid4()` and `random_ascii_string()`.
     pub seed: Option<u64>,
@@ -34,7 +34,7 @@ impl RandomSource {
             let rng = match self.seed {
                 None => fastrand::Rng::new(),
                 Some(seed) => {
-                    let mut renders = self.renders.lock().unwrap_or_else(|p| p.into_inner());
+                    let mut renders = self.renders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                     let earlier = renders.entry(state.name().to_owned()).or_insert(0);
                     *earlier += 1;
                     fastrand::Rng::with_seed(fnv1a(seed, state.name().bytes().chain(earlier.to_le_bytes())))
@@ -56,14 +56,18 @@ fn fnv1a(seed: u64, bytes: impl Iterator<Item = u8>) -> u64 {
 /// Registers cookiecutter's global helpers: `uuid4()`, `random_ascii_string()`
 /// and the function `{% now %}` tags are rewritten into.
 pub(crate) fn add_helpers(env: &mut minijinja::Environment, determinism: Determinism) {
-    let random = std::sync::Arc::new(RandomSource { seed: determinism.seed, renders: Default::default() });
+    let random =
+        std::sync::Arc::new(RandomSource { seed: determinism.seed, renders: std::sync::Mutex::default() });
     let uuid_random = std::sync::Arc::clone(&random);
     env.add_function("uuid4", move |state: &mut State| {
         let mut bytes = [0u8; 16];
         uuid_random.rng(state).fill(&mut bytes);
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = bytes.iter().fold(String::new(), |mut hex, b| {
+            hex.push_str(&format!("{b:02x}"));
+            hex
+        });
         format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
     });
     env.add_function(
@@ -137,7 +141,10 @@ fn now(
                 "seconds" => 1.0,
                 other => return Err(invalid(format!("offset unit {other:?} is not supported by `now`"))),
             };
-            moment += Duration::milliseconds((amount * seconds_per_unit * 1000.0).round() as i64);
+            // Offsets beyond the calendar's range saturate, and then fail to format.
+            #[allow(clippy::cast_possible_truncation)]
+            let milliseconds = (amount * seconds_per_unit * 1000.0).round() as i64;
+            moment += Duration::milliseconds(milliseconds);
         }
     }
     let mut out = String::new();
@@ -156,7 +163,7 @@ fn holds_now_tag(source: &str) -> bool {
     })
 }
 
-/// Rewrites jinja2_time's `{% now 'utc' [+|- 'days=1'] [, '%Y'] %}` tags,
+/// Rewrites `jinja2_time`'s `{% now 'utc' [+|- 'days=1'] [, '%Y'] %}` tags,
 /// which minijinja cannot parse, into calls of an equivalent function.
 /// Text without `now` tags is returned unchanged (and unallocated). With
 /// `trim_blocks`, a block tag such as `{% now %}` also removes the newline

@@ -21,7 +21,7 @@ pub(crate) use python::{OrderedDict, repr};
 /// The Jinja2 environment settings a template may change, checked when they
 /// are built: a `Syntax` always makes a working environment.
 #[derive(Debug, Clone)]
-pub struct Syntax {
+pub(crate) struct Syntax {
     settings: SyntaxSettings,
     config: SyntaxConfig,
 }
@@ -29,7 +29,7 @@ pub struct Syntax {
 /// The parts of a [`Syntax`], as a template states them; [`SyntaxSettings::build`]
 /// checks them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxSettings {
+pub(crate) struct SyntaxSettings {
     /// Block start and end, variable start and end, comment start and end.
     pub delimiters: [String; 6],
     pub line_statement_prefix: Option<String>,
@@ -40,7 +40,7 @@ pub struct SyntaxSettings {
 }
 
 /// Jinja2's names for [`SyntaxSettings::delimiters`], in order.
-pub const DELIMITER_NAMES: [&str; 6] = [
+pub(crate) const DELIMITER_NAMES: [&str; 6] = [
     "block_start_string",
     "block_end_string",
     "variable_start_string",
@@ -66,7 +66,7 @@ impl SyntaxSettings {
     /// Checks the settings and builds the syntax, or says which setting is
     /// wrong (by its Jinja2 name): every delimiter must be non-empty, and no
     /// two openings (block, variable, comment, line prefixes) may be equal.
-    pub fn build(self) -> std::result::Result<Syntax, String> {
+    pub(crate) fn build(self) -> std::result::Result<Syntax, String> {
         for (name, delimiter) in DELIMITER_NAMES.iter().zip(&self.delimiters) {
             if delimiter.is_empty() {
                 return Err(format!("`{name}` must not be empty"));
@@ -114,13 +114,13 @@ impl Default for Syntax {
 
 impl Syntax {
     /// What the template stated.
-    pub fn settings(&self) -> &SyntaxSettings {
+    pub(crate) fn settings(&self) -> &SyntaxSettings {
         &self.settings
     }
 
     /// Whether this is Jinja's default syntax, the only one the fast paths
     /// that bypass the engine know.
-    pub fn is_plain(&self) -> bool {
+    pub(crate) fn is_plain(&self) -> bool {
         let default = SyntaxSettings::default();
         self.settings.delimiters == default.delimiters
             && self.settings.line_statement_prefix.is_none()
@@ -128,24 +128,24 @@ impl Syntax {
     }
 
     /// The block and variable openings: a name holding neither is not a template.
-    pub fn openings(&self) -> [&str; 2] {
+    pub(crate) fn openings(&self) -> [&str; 2] {
         [&self.settings.delimiters[0], &self.settings.delimiters[2]]
     }
 }
 
 /// Resolves `include` and `extends`: the template's text by name, `None`
 /// when there is none.
-pub type Loader = dyn Fn(&str) -> std::result::Result<Option<String>, String> + Send + Sync;
+pub(crate) type Loader = dyn Fn(&str) -> std::result::Result<Option<String>, String> + Send + Sync;
 
 /// A configured environment and the syntax it was configured with.
-pub struct Engine {
+pub(crate) struct Engine {
     env: Environment<'static>,
     syntax: Syntax,
 }
 
 impl Engine {
     /// An engine for `syntax`, with time and randomness as `determinism` says.
-    pub fn new(syntax: &Syntax, determinism: Determinism) -> Engine {
+    pub(crate) fn new(syntax: &Syntax, determinism: Determinism) -> Engine {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_syntax(syntax.config.clone());
@@ -162,7 +162,7 @@ impl Engine {
     }
 
     /// Lets templates `include` and `extends` what `loader` finds.
-    pub fn set_loader(&mut self, loader: Box<Loader>) {
+    pub(crate) fn set_loader(&mut self, loader: Box<Loader>) {
         let trim_blocks = self.syntax.settings.trim_blocks;
         self.env.set_loader(move |name| {
             let text = loader(name)
@@ -178,13 +178,13 @@ impl Engine {
     }
 
     /// The syntax templates are read with.
-    pub fn syntax(&self) -> &Syntax {
+    pub(crate) fn syntax(&self) -> &Syntax {
         &self.syntax
     }
 
     /// Renders `source` (a file, a name, a default, a condition, a hook) with
     /// `context`; `name` locates errors.
-    pub fn render_str(&self, name: &str, source: &str, context: &Value) -> Result<String> {
+    pub(crate) fn render_str(&self, name: &str, source: &str, context: &Value) -> Result<String> {
         let source = helpers::rewrite_now_tags(source, self.syntax.settings.trim_blocks);
         self.env
             .render_named_str(name, &source, context)
@@ -192,7 +192,7 @@ impl Engine {
     }
 
     /// The `cookiecutter.*` names `source` reads, or why it does not parse.
-    pub fn answers_used(&self, source: &str) -> std::result::Result<Vec<String>, String> {
+    pub(crate) fn answers_used(&self, source: &str) -> std::result::Result<Vec<String>, String> {
         let source = helpers::rewrite_now_tags(source, self.syntax.settings.trim_blocks);
         let template = self
             .env
@@ -209,7 +209,7 @@ impl Engine {
 }
 
 /// A template map value that keeps insertion order.
-pub fn map(entries: impl IntoIterator<Item = (String, Value)>) -> Value {
+pub(crate) fn map(entries: impl IntoIterator<Item = (String, Value)>) -> Value {
     Value::from_object(
         entries.into_iter().map(|(k, v)| (Value::from(k), v)).collect::<indexmap::IndexMap<Value, Value>>(),
     )

@@ -13,7 +13,7 @@ use minijinja::{Error, ErrorKind, Output, State, escape_formatter};
 /// cookiecutter: Python holds it as an `OrderedDict`, which prints as
 /// `OrderedDict([('k', 'v')])` (Python 3.11, as cookiecutter runs here).
 #[derive(Debug)]
-pub struct OrderedDict(pub IndexMap<Value, Value>);
+pub(crate) struct OrderedDict(pub IndexMap<Value, Value>);
 
 impl Object for OrderedDict {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
@@ -36,7 +36,7 @@ impl Object for OrderedDict {
 /// A sequence Python returns as a tuple (from `str.partition`), which
 /// prints as `('a', 'b')`.
 #[derive(Debug)]
-pub struct Tuple(pub Vec<Value>);
+pub(super) struct Tuple(pub Vec<Value>);
 
 impl Object for Tuple {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
@@ -54,7 +54,7 @@ impl Object for Tuple {
 
 /// Writes values as Python's `str()` would, which is what cookiecutter
 /// output contains; strings and integers go through minijinja unchanged.
-pub fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+pub(super) fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
     match value.kind() {
         ValueKind::Bool | ValueKind::None | ValueKind::Seq | ValueKind::Map => {
             out.write_str(&repr(value)).map_err(|_| Error::from(ErrorKind::WriteFailure))
@@ -67,7 +67,7 @@ pub fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(
 }
 
 /// Python's `repr()` of a value.
-pub fn repr(value: &Value) -> String {
+pub(crate) fn repr(value: &Value) -> String {
     match value.kind() {
         ValueKind::Bool if value.is_true() => "True".into(),
         ValueKind::Bool => "False".into(),
@@ -107,7 +107,7 @@ pub fn repr(value: &Value) -> String {
 
 /// Python's `repr(float)`: the shortest round-trip digits, positional for
 /// exponents from -4 to 15, scientific (`1e+21`) otherwise.
-pub fn float_repr(x: f64) -> String {
+pub(super) fn float_repr(x: f64) -> String {
     if x.is_nan() {
         return "nan".into();
     }
@@ -127,7 +127,7 @@ pub fn float_repr(x: f64) -> String {
 }
 
 /// Python's `repr(str)`.
-pub fn str_repr(text: &str) -> String {
+pub(super) fn str_repr(text: &str) -> String {
     let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
     let mut out = String::with_capacity(text.len() + 2);
     out.push(quote);
@@ -142,7 +142,7 @@ pub fn str_repr(text: &str) -> String {
                 out.push(c);
             }
             c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
+                out.push_str(&format!("\\x{:02x}", c as u32));
             }
             c if is_unprintable(c) => match c as u32 {
                 code @ 0..=0xffff => out.push_str(&format!("\\u{code:04x}")),
@@ -164,7 +164,7 @@ fn is_unprintable(c: char) -> bool {
 
 /// Python string and dict methods: the ones minijinja-contrib's `pycompat`
 /// lacks, then everything it has.
-pub fn unknown_method(
+pub(super) fn unknown_method(
     state: &mut State,
     value: &Value,
     method: &str,
@@ -190,7 +190,7 @@ fn string_method(text: &str, method: &str, args: &[Value]) -> Result<Option<Valu
     let arg_str = |i: usize| -> Option<&str> { args.get(i).and_then(Value::as_str) };
     let arg_int = |i: usize| -> Option<i64> { args.get(i).and_then(|v| i64::try_from(v.clone()).ok()) };
     let pad = |i: usize| -> char { arg_str(i).and_then(|s| s.chars().next()).unwrap_or(' ') };
-    let width = arg_int(0).unwrap_or(0).max(0) as usize;
+    let width = usize::try_from(arg_int(0).unwrap_or(0).max(0)).unwrap_or(usize::MAX);
     let len = text.chars().count();
     let fill = |n: usize, c: char| -> String { std::iter::repeat_n(c, n).collect() };
     if matches!(method, "center" | "ljust" | "rjust" | "zfill") {
@@ -208,7 +208,6 @@ fn string_method(text: &str, method: &str, args: &[Value]) -> Result<Option<Valu
         "center" => Value::from(center(text, width, pad(1))),
         "ljust" if len < width => Value::from(format!("{text}{}", fill(width - len, pad(1)))),
         "rjust" if len < width => Value::from(format!("{}{text}", fill(width - len, pad(1)))),
-        "ljust" | "rjust" => Value::from(text),
         "zfill" if len < width => {
             let (sign, digits) = match text.chars().next() {
                 Some(c @ ('+' | '-')) => (c.to_string(), &text[1..]),
@@ -216,7 +215,7 @@ fn string_method(text: &str, method: &str, args: &[Value]) -> Result<Option<Valu
             };
             Value::from(format!("{sign}{}{digits}", fill(width - len, '0')))
         }
-        "zfill" => Value::from(text),
+        "ljust" | "rjust" | "zfill" => Value::from(text),
         "partition" | "rpartition" => {
             let separator = arg_str(0).unwrap_or(" ");
             let found = if method == "partition" { text.find(separator) } else { text.rfind(separator) };
@@ -231,7 +230,9 @@ fn string_method(text: &str, method: &str, args: &[Value]) -> Result<Option<Valu
             let Some(separator) = arg_str(0) else { return Ok(None) };
             let limit = arg_int(1).filter(|&n| n >= 0);
             let mut parts: Vec<&str> = match limit {
-                Some(n) => text.rsplitn(n as usize + 1, separator).collect(),
+                Some(n) => text
+                    .rsplitn(usize::try_from(n).unwrap_or(usize::MAX).saturating_add(1), separator)
+                    .collect(),
                 None => text.rsplit(separator).collect(),
             };
             parts.reverse();
@@ -255,10 +256,10 @@ fn string_method(text: &str, method: &str, args: &[Value]) -> Result<Option<Valu
 /// The widest padding `center`, `ljust`, `rjust` and `zfill` produce: a
 /// template asking for more (say `center(99999999999)`) gets an error
 /// instead of exhausting memory.
-pub const MAX_WIDTH: usize = 1 << 20;
+pub(super) const MAX_WIDTH: usize = 1 << 20;
 
 /// Refuses a padding width above [`MAX_WIDTH`].
-pub fn check_width(name: &str, width: usize) -> Result<(), Error> {
+pub(super) fn check_width(name: &str, width: usize) -> Result<(), Error> {
     if width > MAX_WIDTH {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -269,7 +270,7 @@ pub fn check_width(name: &str, width: usize) -> Result<(), Error> {
 }
 
 /// Python's `str.center` (also Jinja2's `center` filter).
-pub fn center(text: &str, width: usize, fill: char) -> String {
+pub(super) fn center(text: &str, width: usize, fill: char) -> String {
     let len = text.chars().count();
     if len >= width {
         return text.to_owned();

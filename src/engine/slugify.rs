@@ -17,7 +17,8 @@ macro_rules! cached_regex {
 
 /// The options of python-slugify's `slugify` that templates pass.
 #[derive(Debug, Clone)]
-pub struct Options {
+#[allow(clippy::struct_excessive_bools)] // python-slugify's flags, as it names them
+pub(super) struct Options {
     pub entities: bool,
     pub decimal: bool,
     pub hexadecimal: bool,
@@ -52,7 +53,7 @@ impl Default for Options {
 }
 
 /// Turns `text` into a slug the way python-slugify 8 (legacy algorithm) does.
-pub fn slugify(text: &str, options: &Options) -> String {
+pub(super) fn slugify(text: &str, options: &Options) -> String {
     let mut text = text.to_owned();
     for (old, new) in &options.replacements {
         text = text.replace(old.as_str(), new);
@@ -76,7 +77,7 @@ pub fn slugify(text: &str, options: &Options) -> String {
         (None, true) => cached_regex!(r"[\W_]+").replace_all(&text, "-").into_owned(),
         (None, false) => replace_runs(&text, |c| c != '-' && !c.is_ascii_alphanumeric(), "-"),
     };
-    text = replace_runs(&text, |c| c == '-', "-").trim_matches('-').to_owned();
+    replace_runs(&text, |c| c == '-', "-").trim_matches('-').clone_into(&mut text);
     if !options.stopwords.is_empty() {
         let excluded: Vec<String> = if options.lowercase {
             options.stopwords.iter().map(|w| w.to_lowercase()).collect()
@@ -91,7 +92,7 @@ pub fn slugify(text: &str, options: &Options) -> String {
     if options.max_length > 0 {
         text = smart_truncate(&text, options.max_length, options.word_boundary, options.save_order);
     }
-    if options.separator != "-" { text.replace('-', &options.separator) } else { text }
+    if options.separator == "-" { text } else { text.replace('-', &options.separator) }
 }
 
 /// Unidecode's ASCII transliteration, packed by build.rs.
@@ -144,7 +145,7 @@ fn remove_digit_commas(text: &str) -> String {
             !(c == ','
                 && i > 0
                 && chars[i - 1].is_ascii_digit()
-                && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()))
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit))
         })
         .map(|(_, &c)| c)
         .collect()
@@ -277,7 +278,7 @@ mod tests {
 
     #[test]
     fn the_packed_table_transliterates_every_character_as_unidecode_does() {
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        for c in (0..=0x0010_FFFF).filter_map(char::from_u32) {
             assert_eq!(transliterate(&c.to_string()), unidecode::unidecode_char(c), "U+{:04X}", c as u32);
         }
         assert_eq!(transliterate("Ærøskøbing 北京"), unidecode::unidecode("Ærøskøbing 北京"));

@@ -23,7 +23,7 @@ use names::{PathNames, render_component};
 /// contents ready or still to render. [`Layout::render`] renders it into a
 /// [`Plan`] in memory; [`Layout::render_each`] hands each file over as soon as
 /// it is rendered, so that a project written to disk is never held whole.
-pub struct Layout<'a> {
+pub(crate) struct Layout<'a> {
     /// The project directory's rendered name.
     pub root: String,
     entries: Vec<LaidOut<'a>>,
@@ -56,7 +56,7 @@ enum Contents<'a> {
 /// Names every entry of `tree` (a directory's name is needed by everything
 /// inside it, so this runs in path order) and leaves the contents to
 /// [`Layout::render`] or [`Layout::render_each`].
-pub fn layout<'a>(tree: &'a SourceTree, engine: &'a Engine, context: &'a Value) -> Result<Layout<'a>> {
+pub(crate) fn layout<'a>(tree: &'a SourceTree, engine: &'a Engine, context: &'a Value) -> Result<Layout<'a>> {
     let dialect = tree.dialect();
     let new_lines = dialect.new_lines(context);
     let root = render_component(engine, &tree.top, &tree.top, context, engine.syntax().is_plain())?;
@@ -90,7 +90,7 @@ pub fn layout<'a>(tree: &'a SourceTree, engine: &'a Engine, context: &'a Value) 
 
 impl Layout<'_> {
     /// Adds a file stamp makes itself, keeping path order.
-    pub fn add_file(&mut self, path: &str, contents: Vec<u8>) {
+    pub(crate) fn add_file(&mut self, path: &str, contents: Vec<u8>) {
         let entry = LaidOut { path: path.to_owned(), file: Some(Contents::Made(contents)) };
         match self.entries.binary_search_by(|e| e.path.as_str().cmp(path)) {
             Ok(i) => self.entries[i] = entry,
@@ -99,17 +99,17 @@ impl Layout<'_> {
     }
 
     /// The directories, each after its parent.
-    pub fn dirs(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn dirs(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.as_str())
     }
 
     /// The files' paths, in order.
-    pub fn files(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn files(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().filter(|e| e.file.is_some()).map(|e| e.path.as_str())
     }
 
     /// Renders every file into a [`Plan`].
-    pub fn render(self, report: Reporter) -> Result<Plan> {
+    pub(crate) fn render(self, report: Reporter) -> Result<Plan> {
         let mut contents = self
             .map_files(Phase::Rendering, report, |_, mut file| {
                 // The plan holds every file until it is written: no spare capacity.
@@ -132,7 +132,7 @@ impl Layout<'_> {
     /// project-relative path as soon as it is ready. The error reported when
     /// several files fail (the first in path order) is the one rendering and
     /// writing them one after the other would report.
-    pub fn render_each(
+    pub(crate) fn render_each(
         self,
         report: Reporter,
         write: impl Fn(&str, PlannedFile) -> Result<()> + Sync,

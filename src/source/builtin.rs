@@ -7,7 +7,7 @@ use super::{SourceEntry, SourceFile};
 pub(super) static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/template");
 
 /// Template-relative paths of the built-in template's executable files,
-/// recorded by `build.rs` because include_dir does not keep file modes.
+/// recorded by `build.rs` because `include_dir` does not keep file modes.
 const BUILTIN_EXECUTABLES: &[&str] = include!(concat!(env!("OUT_DIR"), "/builtin_executables.rs"));
 
 /// Where the built-in template's files are named in messages.

@@ -54,7 +54,7 @@ impl fmt::Display for TemplateSource {
 
 /// One entry of the template's project directory.
 #[derive(Debug, Clone)]
-pub struct SourceEntry {
+pub(crate) struct SourceEntry {
     /// `/`-separated, relative to the template root, starting with the
     /// project directory's own (templated) name.
     pub path: String,
@@ -65,7 +65,7 @@ pub struct SourceEntry {
 /// A template file. Files on disk are read only when rendered, on all cores,
 /// so that reading overlaps with rendering and a template is never held whole.
 #[derive(Debug, Clone)]
-pub enum SourceFile {
+pub(crate) enum SourceFile {
     /// A file of the built-in template.
     Embedded { contents: &'static [u8], executable: bool },
     /// A file of a template directory.
@@ -73,14 +73,14 @@ pub enum SourceFile {
 }
 
 /// A template file's bytes and mode, as read.
-pub struct FileData {
+pub(crate) struct FileData {
     pub contents: Cow<'static, [u8]>,
     pub executable: bool,
 }
 
 impl SourceFile {
     /// Its bytes and mode (read from disk now for a file there).
-    pub fn read(&self) -> Result<FileData> {
+    pub(crate) fn read(&self) -> Result<FileData> {
         match self {
             SourceFile::Embedded { contents, executable } => {
                 Ok(FileData { contents: Cow::Borrowed(contents), executable: *executable })

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 /// The path of the binary under test.
-pub fn binary() -> &'static str {
+pub(crate) fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_stamp")
 }
 
@@ -22,7 +22,7 @@ pub fn binary() -> &'static str {
 /// [`Test::new`] owns a fresh scratch directory; [`Test::in_scratch`] runs
 /// again in one that an earlier run left.
 #[must_use]
-pub struct Test<S: Borrow<Scratch> = Scratch> {
+pub(crate) struct Test<S: Borrow<Scratch> = Scratch> {
     scratch: S,
     args: Vec<String>,
     env: Vec<(String, String)>,
@@ -66,7 +66,7 @@ impl Expect {
 }
 
 impl Test<Scratch> {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Test::in_scratch(Scratch::new())
     }
 }
@@ -74,7 +74,7 @@ impl Test<Scratch> {
 impl<S: Borrow<Scratch>> Test<S> {
     /// A run in `scratch`: a fresh one for [`Test::new`], or `&scratch` to run
     /// again where an earlier run left its files.
-    pub fn in_scratch(scratch: S) -> Self {
+    pub(crate) fn in_scratch(scratch: S) -> Self {
         Test {
             scratch,
             args: Vec::new(),
@@ -91,19 +91,19 @@ impl<S: Borrow<Scratch>> Test<S> {
     }
 
     /// Writes a file (parents created) below the scratch directory.
-    pub fn file(self, path: &str, contents: impl AsRef<[u8]>) -> Self {
+    pub(crate) fn file(self, path: &str, contents: impl AsRef<[u8]>) -> Self {
         self.scratch.borrow().write(path, contents);
         self
     }
 
     /// Sets the permission bits of a file already written, e.g. `0o755`.
-    pub fn mode(self, path: &str, mode: u32) -> Self {
+    pub(crate) fn mode(self, path: &str, mode: u32) -> Self {
         set_mode(&self.scratch.borrow().path(path), mode);
         self
     }
 
     /// Writes a template into `tpl/` (paths relative to it) and passes `-t tpl`.
-    pub fn template(self, files: &[(&str, &str)]) -> Self {
+    pub(crate) fn template(self, files: &[(&str, &str)]) -> Self {
         for (path, contents) in files {
             self.scratch.borrow().write(&format!("tpl/{path}"), contents);
         }
@@ -111,102 +111,102 @@ impl<S: Borrow<Scratch>> Test<S> {
     }
 
     /// The basic stamp template of [`basic_template`], with `-t tpl`.
-    pub fn basic_template(self) -> Self {
+    pub(crate) fn basic_template(self) -> Self {
         basic_template(self.scratch.borrow());
         self.args(&["-t", "tpl"])
     }
 
-    pub fn args(mut self, args: &[&str]) -> Self {
+    pub(crate) fn args(mut self, args: &[&str]) -> Self {
         self.args.extend(args.iter().map(|a| (*a).to_owned()));
         self
     }
 
-    pub fn env(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn env(mut self, name: &str, value: &str) -> Self {
         self.env.push((name.to_owned(), value.to_owned()));
         self
     }
 
     /// Gives stamp this stdin, as a pipe (closed when not given).
-    pub fn stdin(mut self, text: &str) -> Self {
+    pub(crate) fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.to_owned());
         self
     }
 
-    pub fn status(mut self, code: i32) -> Self {
+    pub(crate) fn status(mut self, code: i32) -> Self {
         self.status = code;
         self
     }
 
     /// Stdout must be exactly `text`.
-    pub fn stdout(mut self, text: &str) -> Self {
+    pub(crate) fn stdout(mut self, text: &str) -> Self {
         self.stdout.push(Expect::Exactly(text.to_owned()));
         self
     }
 
-    pub fn stdout_starts_with(mut self, text: &str) -> Self {
+    pub(crate) fn stdout_starts_with(mut self, text: &str) -> Self {
         self.stdout.push(Expect::StartsWith(text.to_owned()));
         self
     }
 
-    pub fn stdout_contains(mut self, text: &str) -> Self {
+    pub(crate) fn stdout_contains(mut self, text: &str) -> Self {
         self.stdout.push(Expect::Contains(text.to_owned()));
         self
     }
 
-    pub fn stdout_lacks(mut self, text: &str) -> Self {
+    pub(crate) fn stdout_lacks(mut self, text: &str) -> Self {
         self.stdout.push(Expect::Lacks(text.to_owned()));
         self
     }
 
     /// Stderr must be exactly `text`.
-    pub fn stderr(mut self, text: &str) -> Self {
+    pub(crate) fn stderr(mut self, text: &str) -> Self {
         self.stderr.push(Expect::Exactly(text.to_owned()));
         self
     }
 
-    pub fn stderr_starts_with(mut self, text: &str) -> Self {
+    pub(crate) fn stderr_starts_with(mut self, text: &str) -> Self {
         self.stderr.push(Expect::StartsWith(text.to_owned()));
         self
     }
 
-    pub fn stderr_contains(mut self, text: &str) -> Self {
+    pub(crate) fn stderr_contains(mut self, text: &str) -> Self {
         self.stderr.push(Expect::Contains(text.to_owned()));
         self
     }
 
-    pub fn stderr_lacks(mut self, text: &str) -> Self {
+    pub(crate) fn stderr_lacks(mut self, text: &str) -> Self {
         self.stderr.push(Expect::Lacks(text.to_owned()));
         self
     }
 
     /// After the run, the file at `path` holds exactly `contents`.
-    pub fn leaves_file(mut self, path: &str, contents: impl AsRef<[u8]>) -> Self {
+    pub(crate) fn leaves_file(mut self, path: &str, contents: impl AsRef<[u8]>) -> Self {
         self.files.push((path.to_owned(), contents.as_ref().to_owned()));
         self
     }
 
     /// After the run, the [`tree`] below `dir` is exactly `picture`.
-    pub fn leaves_tree(mut self, dir: &str, picture: &str) -> Self {
+    pub(crate) fn leaves_tree(mut self, dir: &str, picture: &str) -> Self {
         self.trees.push((dir.to_owned(), picture.to_owned()));
         self
     }
 
     /// After the run, nothing exists at `path`.
-    pub fn leaves_no(mut self, path: &str) -> Self {
+    pub(crate) fn leaves_no(mut self, path: &str) -> Self {
         self.absent.push(path.to_owned());
         self
     }
 
     /// After the run, the scratch directory holds exactly these names (sorted),
     /// so nothing else was written and no staging was left.
-    pub fn leaves_top_level(mut self, names: &[&str]) -> Self {
+    pub(crate) fn leaves_top_level(mut self, names: &[&str]) -> Self {
         self.top_level = Some(names.iter().map(|n| (*n).to_owned()).collect());
         self
     }
 
     /// Runs stamp and asserts every stated expectation.
     #[track_caller]
-    pub fn run(self) -> (S, Run) {
+    pub(crate) fn run(self) -> (S, Run) {
         let scratch = self.scratch.borrow();
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         let run = scratch.run_with(&args, self.stdin.as_deref(), &self.env);
@@ -239,35 +239,35 @@ impl<S: Borrow<Scratch>> Test<S> {
 }
 
 /// Sets the permission bits of `path`.
-pub fn set_mode(path: &Path, mode: u32) {
+pub(crate) fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// A scratch directory holding an optional template and an output directory.
-pub struct Scratch {
+pub(crate) struct Scratch {
     pub dir: TempDir,
 }
 
 /// What one run of stamp produced.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 impl Scratch {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Scratch { dir: tempfile::tempdir().expect("temp dir") }
     }
 
-    pub fn path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.dir.path().join(relative)
     }
 
     /// Writes a file (creating parents) below the scratch directory.
-    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    pub(crate) fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.path(relative);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(&path, contents).unwrap();
@@ -275,12 +275,12 @@ impl Scratch {
     }
 
     /// Runs stamp in the scratch directory with stdin closed.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         self.run_with(args, None, &[])
     }
 
     /// Runs stamp with `stdin` (closed for `None`) and extra environment variables.
-    pub fn run_with(&self, args: &[&str], stdin: Option<&str>, env: &[(String, String)]) -> Run {
+    pub(crate) fn run_with(&self, args: &[&str], stdin: Option<&str>, env: &[(String, String)]) -> Run {
         let mut std_command = std::process::Command::new(binary());
         std_command.current_dir(self.dir.path()).args(args).env("NO_COLOR", "1");
         std_command.envs(env.iter().map(|(k, v)| (k, v)));
@@ -301,12 +301,12 @@ impl Scratch {
     }
 
     /// Every path below `relative` with its kind, mode and contents, sorted.
-    pub fn tree(&self, relative: &str) -> String {
+    pub(crate) fn tree(&self, relative: &str) -> String {
         tree(&self.path(relative))
     }
 
     /// The names directly inside the scratch directory, to spot leftovers.
-    pub fn top_level(&self) -> Vec<String> {
+    pub(crate) fn top_level(&self) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(self.dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -317,7 +317,7 @@ impl Scratch {
 }
 
 /// A textual picture of a tree: `path` for directories, `path [x] = contents` for files.
-pub fn tree(root: &Path) -> String {
+pub(crate) fn tree(root: &Path) -> String {
     let mut out = String::new();
     for entry in walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name() {
         let entry = entry.unwrap();
@@ -333,13 +333,13 @@ pub fn tree(root: &Path) -> String {
     out
 }
 
-pub fn is_executable(path: &Path) -> bool {
+pub(crate) fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     fs::metadata(path).unwrap().permissions().mode() & 0o111 != 0
 }
 
 /// A small stamp.toml template with a project name and a slug.
-pub const BASIC_MANIFEST: &str = r#"
+pub(crate) const BASIC_MANIFEST: &str = r#"
 [template]
 name = "basic"
 version = "1.2.3"
@@ -363,7 +363,7 @@ choices = ["MIT", "Apache-2.0"]
 "#;
 
 /// Writes the basic template into `tpl/` of the scratch directory.
-pub fn basic_template(scratch: &Scratch) {
+pub(crate) fn basic_template(scratch: &Scratch) {
     scratch.write("tpl/stamp.toml", BASIC_MANIFEST);
     scratch.write(
         "tpl/{{cookiecutter.slug}}/README.md",

@@ -27,7 +27,7 @@ impl Definition {
         origin: &Origin,
     ) -> Result<Value> {
         let mut variables = self.variables.clone();
-        let given_keys = self.apply_overrides(&mut variables, given)?;
+        let given_keys = Self::apply_overrides(&mut variables, given)?;
 
         // `_cookiecutter`: the non-private variables after overrides, unrendered.
         let snapshot = engine::map(
@@ -118,7 +118,7 @@ impl Definition {
     /// cookiecutter's `apply_overwrites_to_context`, with stamp's rules:
     /// unknown keys are errors and every value is checked. Returns the keys
     /// that were given.
-    fn apply_overrides(&self, variables: &mut IndexMap<String, Json>, given: &Given) -> Result<Vec<String>> {
+    fn apply_overrides(variables: &mut IndexMap<String, Json>, given: &Given) -> Result<Vec<String>> {
         let known: Vec<String> = variables.keys().filter(|k| !k.starts_with('_')).cloned().collect();
         let mut keys = Vec::new();
         for (key, value) in given.iter() {

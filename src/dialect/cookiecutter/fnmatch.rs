@@ -14,13 +14,12 @@ pub(super) fn translate(pattern: &str) -> String {
                 Some(mut close) => {
                     let start = i + 1 + usize::from(chars.get(i + 1) == Some(&'!'));
                     if close == start {
-                        match chars[close + 1..].iter().position(|&c| c == ']') {
-                            Some(p) => close = close + 1 + p,
-                            None => {
-                                out.push_str("\\[");
-                                i += 1;
-                                continue;
-                            }
+                        if let Some(p) = chars[close + 1..].iter().position(|&c| c == ']') {
+                            close = close + 1 + p;
+                        } else {
+                            out.push_str("\\[");
+                            i += 1;
+                            continue;
                         }
                     }
                     let body: String = chars[start..close].iter().collect();

@@ -20,7 +20,7 @@ use crate::hooks::{self, Hook};
 use crate::model::{Answer, DefaultValue, Kind, Manifest, Question, TemplateInfo};
 use crate::prompt::Prompter;
 /// The manifest file of cookiecutter templates.
-pub const MANIFEST_FILE: &str = "cookiecutter.json";
+pub(crate) const MANIFEST_FILE: &str = "cookiecutter.json";
 
 /// Extensions stamp provides itself; any other `_extensions` entry is refused.
 const KNOWN_EXTENSIONS: &[&str] = &[
@@ -35,7 +35,7 @@ const KNOWN_EXTENSIONS: &[&str] = &[
 
 /// A cookiecutter template: its `cookiecutter.json` parsed, and its hooks.
 #[derive(Debug)]
-pub struct Definition {
+pub(crate) struct Definition {
     path: PathBuf,
     /// Every key in file order, without `__prompts__`.
     variables: IndexMap<String, Json>,
@@ -52,7 +52,7 @@ pub struct Definition {
 
 impl Definition {
     /// Reads and checks `dir/cookiecutter.json` and finds the hooks in `dir/hooks`.
-    pub fn load(dir: &Path) -> Result<Definition> {
+    pub(crate) fn load(dir: &Path) -> Result<Definition> {
         let path = dir.join(MANIFEST_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
         let problem = |message: String| Error::Manifest { problems: vec![Problem::in_file(&path, message)] };

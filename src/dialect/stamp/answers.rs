@@ -162,12 +162,12 @@ fn is_truthy(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Syntax;
+    use crate::engine::{Determinism, Syntax};
     use crate::prompt::{NoPrompter, ScriptedPrompter};
     use std::path::Path;
 
     fn resolve(manifest: &Manifest, given: &Given, prompter: &mut dyn Prompter) -> Result<Answers> {
-        super::resolve(manifest, given, prompter, &Engine::new(&Syntax::default(), Default::default()))
+        super::resolve(manifest, given, prompter, &Engine::new(&Syntax::default(), Determinism::default()))
     }
 
     fn manifest() -> Manifest {

@@ -137,10 +137,10 @@ fn check_variable(
     let choices = raw.choices.as_ref().map(|c| c.get_ref().clone()).unwrap_or_default();
     match (raw.kind, &raw.choices) {
         (Kind::Choice | Kind::Multichoice, None) => {
-            problems.add(span.clone(), format!("{label}: a {} needs `choices`", raw.kind.name()))
+            problems.add(span.clone(), format!("{label}: a {} needs `choices`", raw.kind.name()));
         }
         (Kind::Choice | Kind::Multichoice, Some(c)) if c.get_ref().is_empty() => {
-            problems.add(c.span(), format!("{label}: `choices` is empty"))
+            problems.add(c.span(), format!("{label}: `choices` is empty"));
         }
         (Kind::Choice | Kind::Multichoice, Some(c)) => {
             let mut unique = HashSet::new();

@@ -17,11 +17,11 @@ use crate::model::Manifest;
 use crate::prompt::Prompter;
 
 /// The manifest file of stamp's own template format.
-pub const MANIFEST_FILE: &str = "stamp.toml";
+pub(crate) const MANIFEST_FILE: &str = "stamp.toml";
 
 /// The file a generated project records its answers in (stamp templates
 /// only: cookiecutter templates get exactly the files cookiecutter writes).
-pub const ANSWERS_FILE: &str = ".stamp-answers.toml";
+pub(crate) const ANSWERS_FILE: &str = ".stamp-answers.toml";
 
 /// A template in stamp's format, its manifest read and checked.
 #[derive(Debug)]
