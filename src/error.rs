@@ -10,6 +10,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong while generating or checking a project.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A value given to stamp (an argument, an environment variable, the
     /// name of an answers file) is malformed.
@@ -18,15 +19,34 @@ pub enum Error {
 
     /// An answers file cannot be parsed.
     #[error("cannot read answers file {path}: {message}")]
-    AnswersSyntax { path: PathBuf, message: String },
+    AnswersSyntax {
+        /// The answers file.
+        path: PathBuf,
+        /// What is wrong, with the line where the parser knows it.
+        message: String,
+    },
 
     /// An answer names a question the template does not have.
     #[error("unknown question `{key}` in {origin}; the template asks: {}", known.join(", "))]
-    UnknownAnswer { origin: String, key: String, known: Vec<String> },
+    UnknownAnswer {
+        /// Where the answer came from: `answers.toml:3`, `the command line`.
+        origin: String,
+        /// The unknown key.
+        key: String,
+        /// Every question the template asks, in order.
+        known: Vec<String>,
+    },
 
     /// A given answer fails the question's validation.
     #[error("invalid value for `{key}` in {origin}: {reason}")]
-    InvalidAnswer { origin: String, key: String, reason: String },
+    InvalidAnswer {
+        /// Where the answer came from: a file and line, the command line, the prompt, a default.
+        origin: String,
+        /// The question.
+        key: String,
+        /// Why the value is refused (a secret is never quoted).
+        reason: String,
+    },
 
     /// Questions left without a value when no prompt is possible.
     #[error(
@@ -34,39 +54,64 @@ pub enum Error {
         names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
         if names.len() == 1 { "it" } else { "them" }
     )]
-    MissingAnswers { names: Vec<String> },
+    MissingAnswers {
+        /// Every question left without a value, in order.
+        names: Vec<String>,
+    },
 
     /// The template's manifest has problems; all of them are listed, one per line.
     #[error("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-    Manifest { problems: Vec<Problem> },
+    Manifest {
+        /// Every problem found, in file order.
+        problems: Vec<Problem>,
+    },
 
     /// The template tree is not laid out as a template must be.
     #[error("bad template {path}: {message}")]
-    TemplateLayout { path: PathBuf, message: String },
+    TemplateLayout {
+        /// The template, or the entry of it, concerned.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
 
     /// A template (file content, file name, default or condition) fails to
     /// parse or render.
     #[error("template error in {location}: {message}")]
     Render {
+        /// `name:line:column`, or as much of it as the engine knows.
         location: String,
+        /// The engine's kind of error and its detail.
         message: String,
+        /// The engine's error, with the source excerpt for verbose output.
         #[source]
         source: Box<minijinja::Error>,
     },
 
     /// A cookiecutter hook failed; the run is abandoned.
     #[error("hook {name} failed: {message}; nothing was written")]
-    Hook { name: String, message: String },
+    Hook {
+        /// The hook's file name.
+        name: String,
+        /// How it failed.
+        message: String,
+    },
 
     /// The project directory exists and the request did not say to write into it.
     #[error("{} already exists", path.display())]
-    DestinationExists { path: PathBuf },
+    DestinationExists {
+        /// The project directory.
+        path: PathBuf,
+    },
 
     /// Reading or writing a file failed.
     #[error("cannot {action} {}", path.display())]
     Io {
+        /// What stamp was doing, as a verb phrase: `read`, `create directory`.
         action: &'static str,
+        /// The path it was doing it to.
         path: PathBuf,
+        /// The system's error.
         #[source]
         source: std::io::Error,
     },
@@ -83,9 +128,11 @@ pub enum Error {
 /// One problem of a template's manifest, located in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The manifest file.
     pub file: PathBuf,
     /// 1-based; `None` when the problem concerns the whole file.
     pub line: Option<usize>,
+    /// What is wrong.
     pub message: String,
 }
 

@@ -18,6 +18,7 @@ pub(crate) const VERSION_KEY: &str = "_template_version";
 /// A value given by the user, with where it came from.
 #[derive(Debug, Clone)]
 pub struct GivenValue {
+    /// The value as written.
     pub raw: RawValue,
     /// For messages: `answers.toml:3`, `answers.yaml` or `the command line`.
     pub origin: String,

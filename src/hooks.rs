@@ -41,8 +41,11 @@ pub(crate) struct Hook {
 
 /// Whether hooks may run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Consent {
+    /// Run them.
     Yes,
+    /// Skip them.
     No,
     /// Ask the user once, before anything runs.
     Ask,

@@ -14,6 +14,8 @@
 //! The user-facing contract (commands, flags, files, exit codes) is
 //! `docs/contract.md`.
 
+#![deny(missing_docs)]
+
 mod changeset;
 mod check;
 mod cli;

@@ -7,10 +7,13 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-/// A parsed, validated template manifest.
+/// A template's questions and what it says of itself: read from
+/// `stamp.toml`, or derived from `cookiecutter.json`.
 #[derive(Debug, Clone)]
 pub struct Manifest {
+    /// What the template says of itself.
     pub info: TemplateInfo,
+    /// Asked in this order.
     pub questions: Vec<Question>,
 }
 
@@ -29,8 +32,11 @@ impl Manifest {
 /// The `[template]` table.
 #[derive(Debug, Clone, Default)]
 pub struct TemplateInfo {
+    /// The template's name.
     pub name: String,
+    /// Its version (empty for cookiecutter templates).
     pub version: String,
+    /// One line on what it makes.
     pub description: String,
     /// Globs on the template-relative path of files copied without rendering.
     pub copy_without_render: Vec<String>,
@@ -48,12 +54,18 @@ impl TemplateInfo {
 /// The type of a question's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Kind {
+    /// Free text.
     #[default]
     String,
+    /// Yes or no.
     Bool,
+    /// One of `choices`.
     Choice,
+    /// Any subset of `choices`.
     Multichoice,
+    /// A whole number.
     Integer,
     /// Free text asked without echo and never recorded.
     Secret,
@@ -76,8 +88,11 @@ impl Kind {
 /// A question's default: either a template rendered with the answers so far,
 /// or a literal value of the question's type.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum DefaultValue {
+    /// A template rendered with the answers so far.
     Template(String),
+    /// A value of the question's type.
     Literal(Answer),
 }
 
@@ -87,6 +102,7 @@ pub struct Validation {
     /// The template's pattern, anchored to match whole answers.
     pub pattern: String,
     matcher: regex_automata::meta::Regex,
+    /// Shown when an answer does not match.
     pub message: Option<String>,
 }
 
@@ -115,12 +131,19 @@ impl Validation {
 /// One question of a template.
 #[derive(Debug, Clone)]
 pub struct Question {
+    /// The variable templates see as `cookiecutter.NAME`.
     pub name: String,
+    /// What is asked.
     pub prompt: String,
+    /// A line shown above the prompt.
     pub help: Option<String>,
+    /// The type of the answer.
     pub kind: Kind,
+    /// What the answer is if nobody gives one.
     pub default: Option<DefaultValue>,
+    /// The options of a choice or multichoice.
     pub choices: Vec<String>,
+    /// What a string or secret answer must match.
     pub validation: Option<Validation>,
     /// A template; the question is asked only when it renders truthy.
     pub when: Option<String>,
@@ -233,10 +256,15 @@ pub(crate) fn is_identifier(name: &str) -> bool {
 
 /// A typed answer to one question.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Answer {
+    /// Text (string, choice and secret questions).
     String(String),
+    /// Yes or no.
     Bool(bool),
+    /// A whole number.
     Integer(i64),
+    /// The chosen options of a multichoice.
     List(Vec<String>),
 }
 
@@ -280,13 +308,21 @@ impl fmt::Display for Answer {
 /// is checked against its question.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RawValue {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A whole number.
     Integer(i64),
+    /// A number with a fraction.
     Float(f64),
+    /// Text (all values from `KEY=VALUE` and prompts are text).
     Text(String),
+    /// A list.
     List(Vec<RawValue>),
+    /// A table (cookiecutter's dict variables).
     Table(IndexMap<String, RawValue>),
 }
 

@@ -25,15 +25,19 @@ use crate::source::{SourceTree, TemplateSource};
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Request {
+    /// The template to generate from.
     pub template: TemplateSource,
     /// The project directory is created inside this one.
     pub output_dir: PathBuf,
+    /// Answers given before any question is asked.
     pub given: Given,
+    /// What to do when the project directory exists.
     pub on_existing: OnExisting,
     /// Compute the plan but write nothing (and run no hooks).
     pub dry_run: bool,
     /// Whether a template's hooks may run.
     pub hooks: Consent,
+    /// The clock and the seed templates see.
     pub determinism: Determinism,
 }
 
@@ -59,6 +63,7 @@ impl Request {
 pub struct Outcome {
     /// The template's name and version, as people read them.
     pub template: String,
+    /// The project directory.
     pub destination: PathBuf,
     /// One entry per file of the project, in path order.
     pub actions: Vec<(Action, String)>,
@@ -70,6 +75,7 @@ pub struct Outcome {
 
 /// A project rendered in memory, with what rendered it.
 pub struct Rendered {
+    /// Every entry of the project, in path order.
     pub plan: Plan,
     /// The render context (`cookiecutter`, and `_cookiecutter` for cookiecutter templates).
     pub context: Value,

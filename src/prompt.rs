@@ -15,6 +15,7 @@ use crate::model::{Answer, Kind, Question, RawValue};
 /// accepts (a given value or the rendered default). `Ok(None)` means the
 /// question stays unanswered.
 pub trait Prompter {
+    /// Asks `question`, offering `proposal`.
     fn ask(&mut self, question: &Question, proposal: Option<&Answer>) -> Result<Option<Answer>>;
 }
 
@@ -35,6 +36,7 @@ pub struct ScriptedPrompter {
 }
 
 impl ScriptedPrompter {
+    /// A prompter that replies with `replies`, in order.
     pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(replies: I) -> Self {
         ScriptedPrompter { replies: replies.into_iter().map(Into::into).collect() }
     }

@@ -32,23 +32,52 @@ type Tree = BTreeMap<String, FileState>;
 
 /// One way a rendered case differs from its snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Difference {
     /// A text file whose contents differ; `diff` is a unified diff.
-    Content { path: String, diff: String },
+    Content {
+        /// The file, relative to the project directory.
+        path: String,
+        /// A unified diff, stored to rendered.
+        diff: String,
+    },
     /// A binary file whose contents differ.
-    Binary { path: String, stored: usize, rendered: usize, first_difference: usize },
+    Binary {
+        /// The file, relative to the project directory.
+        path: String,
+        /// The stored size in bytes.
+        stored: usize,
+        /// The rendered size in bytes.
+        rendered: usize,
+        /// The offset of the first byte that differs.
+        first_difference: usize,
+    },
     /// Same bytes, different executable bit.
-    Mode { path: String, rendered_executable: bool },
+    Mode {
+        /// The file, relative to the project directory.
+        path: String,
+        /// Whether the rendered file is executable.
+        rendered_executable: bool,
+    },
     /// Rendered but not in the snapshot.
-    Added { path: String },
+    Added {
+        /// The file, relative to the project directory.
+        path: String,
+    },
     /// In the snapshot but no longer rendered.
-    Removed { path: String },
+    Removed {
+        /// The file, relative to the project directory.
+        path: String,
+    },
 }
 
 /// What happened to one case.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum CaseOutcome {
+    /// The rendered project is the snapshot.
     Matches,
+    /// The rendered project differs from the snapshot.
     Differs(Vec<Difference>),
     /// `--update` rewrote the snapshot; these were the differences.
     Updated(Vec<Difference>),
@@ -59,7 +88,9 @@ pub enum CaseOutcome {
 /// A case's name and outcome.
 #[derive(Debug)]
 pub struct CaseReport {
+    /// The case: `<case>.toml` beside `<case>/`.
     pub name: String,
+    /// What became of it.
     pub outcome: CaseOutcome,
 }
 

@@ -21,6 +21,8 @@ pub struct PlannedEntry {
 /// A file's final bytes and whether it is executable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedFile {
+    /// The bytes, as written.
     pub contents: Vec<u8>,
+    /// Whether the file gets execute permission.
     pub executable: bool,
 }
