@@ -33,6 +33,7 @@ mod par;
 mod pipeline;
 mod prompt;
 mod render;
+mod reserved;
 mod source;
 mod vars;
 

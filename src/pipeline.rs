@@ -16,7 +16,7 @@ use crate::events::Reporter;
 use crate::given::Given;
 use crate::hooks::{self, Consent, Stage};
 use crate::model::{Answer, Kind, Question};
-use crate::output::{self, Staging};
+use crate::output::{self, DestinationLock, Staging};
 use crate::prompt::Prompter;
 use crate::render::{self, Layout, Plan};
 use crate::source::{SourceTree, TemplateSource};
@@ -194,7 +194,7 @@ fn write(
     };
     // First finish or remove what killed runs left here, so that even a
     // refused run leaves no debris behind.
-    output::clean_stale_staging(&parent)?;
+    output::clean_stale_staging(&parent, destination)?;
     if fs::symlink_metadata(destination).is_err() {
         let actions = layout.files().map(|path| (Action::Create, path.to_owned())).collect();
         let staging = Staging::begin(&parent, &layout.root)?;
@@ -215,6 +215,8 @@ fn write(
     if on_existing == OnExisting::Refuse && destination.exists() {
         return Err(Error::DestinationExists { path: destination.to_owned() });
     }
+    // From what is there now to the end of the commit, no other run writes here.
+    let _lock = DestinationLock::take(destination)?;
     let plan = layout.render(report)?;
     let changes = changeset::compute(&plan, destination, on_existing)?;
     let staging = Staging::begin(&parent, &plan.root)?;

@@ -42,6 +42,7 @@ pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Creates `path`'s parent directories.
 pub(super) fn create_parent(path: &Path) -> Result<()> {
     match path.parent() {
         Some(parent) => fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e)),
@@ -49,16 +50,39 @@ pub(super) fn create_parent(path: &Path) -> Result<()> {
     }
 }
 
-/// Writes a file into the private staging tree: created fresh (never
-/// through a planted link), with its mode set on the open file. A file a
-/// `pre_gen_project` hook already made there is replaced, as cookiecutter does.
-pub(super) fn write_new_file(target: &Path, file: &PlannedFile) -> Result<()> {
-    match create_file(target, file) {
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound) => {
-            replace_file(target, file)
+/// Creates the directories of `relative` below `root`, which must exist: a
+/// tree whose root vanished (a staging directory removed under a run) is an
+/// error, never silently made again.
+pub(super) fn create_dirs_below(root: &Path, relative: &Path) -> Result<()> {
+    let mut current = root.to_owned();
+    for component in relative.components() {
+        current.push(component);
+        match fs::create_dir(&current) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(Error::io("create directory", &current, e));
+            }
+            _ => {}
         }
-        result => result.map_err(|e| Error::io("write", target, e)),
     }
+    Ok(())
+}
+
+/// Writes a file below `root` (a staging tree stamp owns): created fresh
+/// (never through a planted link), its directories made below `root` if
+/// needed, with its mode set on the open file. A file already there (a
+/// `pre_gen_project` hook made it) is replaced, as cookiecutter does.
+pub(super) fn write_below(root: &Path, relative: &str, file: &PlannedFile) -> Result<()> {
+    let target = root.join(relative);
+    match create_file(&target, file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            create_dirs_below(root, Path::new(relative).parent().unwrap_or(Path::new("")))?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            fs::remove_file(&target).map_err(|e| Error::io("replace", &target, e))?;
+        }
+        result => return result.map_err(|e| Error::io("write", &target, e)),
+    }
+    create_file(&target, file).map_err(|e| Error::io("write", &target, e))
 }
 
 /// Writes one file (bytes and mode), creating its parents and replacing any

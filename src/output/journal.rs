@@ -9,40 +9,89 @@ use super::files::{create_parent, refuse_links};
 use crate::error::{Error, Result};
 
 /// A staging directory's record of a `--force` commit in progress.
-pub(super) const COMMIT_FILE: &str = ".commit";
+const COMMIT_FILE: &str = ".commit";
 
-/// The commit record: the destination, the staged root and every staged
-/// file, NUL-separated (file names may hold newlines).
-pub(super) fn write_commit_record(
-    staging: &Path,
-    destination: &Path,
-    new_root: &Path,
-    files: &[PathBuf],
-) -> Result<()> {
-    let destination = std::path::absolute(destination).map_err(|e| Error::io("resolve", destination, e))?;
-    let mut record: Vec<u8> = Vec::new();
-    for part in [destination.as_path(), new_root].into_iter().chain(files.iter().map(PathBuf::as_path)) {
-        record.extend_from_slice(part.as_os_str().as_encoded_bytes());
-        record.push(0);
+/// What a `--force` commit is about to move: from `staging/new/<name>` into
+/// `destination`, these files.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Record {
+    /// Absolute.
+    pub(super) destination: PathBuf,
+    /// The staged project directory's name.
+    name: PathBuf,
+    /// Relative to both the staged project and the destination.
+    files: Vec<PathBuf>,
+}
+
+/// What a staging directory's record says.
+pub(super) enum Recorded {
+    /// No commit was under way.
+    Nothing,
+    /// A commit was under way.
+    Commit(Record),
+    /// A record stamp would not have written: a relative destination, or a
+    /// path that leaves the staged project or the destination.
+    Untrusted,
+}
+
+impl Record {
+    /// Writes the record: the destination, the staged project's name and every
+    /// staged file, NUL-separated (file names may hold newlines).
+    pub(super) fn write(
+        staging: &Path,
+        destination: &Path,
+        new_root: &Path,
+        files: &[PathBuf],
+    ) -> Result<()> {
+        let destination =
+            std::path::absolute(destination).map_err(|e| Error::io("resolve", destination, e))?;
+        let name = Path::new(new_root.file_name().expect("the staged project has a name"));
+        let mut record: Vec<u8> = Vec::new();
+        for part in [destination.as_path(), name].into_iter().chain(files.iter().map(PathBuf::as_path)) {
+            record.extend_from_slice(part.as_os_str().as_encoded_bytes());
+            record.push(0);
+        }
+        let path = staging.join(COMMIT_FILE);
+        fs::write(&path, record).map_err(|e| Error::io("write", &path, e))
     }
-    let path = staging.join(COMMIT_FILE);
-    fs::write(&path, record).map_err(|e| Error::io("write", &path, e))
+
+    /// Reads and checks a staging directory's record.
+    pub(super) fn read(staging: &Path) -> Result<Recorded> {
+        let path = staging.join(COMMIT_FILE);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Recorded::Nothing),
+            Err(e) => return Err(Error::io("read", &path, e)),
+        };
+        let mut parts = bytes.split(|&b| b == 0).filter(|p| !p.is_empty()).map(path_from_bytes);
+        let (Some(destination), Some(name)) = (parts.next(), parts.next()) else {
+            return Ok(Recorded::Untrusted);
+        };
+        let files: Vec<PathBuf> = parts.collect();
+        let trusted = destination.is_absolute() && is_plain_relative(&name) && name.components().count() == 1;
+        if !trusted || !files.iter().all(|f| is_plain_relative(f)) {
+            return Ok(Recorded::Untrusted);
+        }
+        Ok(Recorded::Commit(Record { destination, name, files }))
+    }
+}
+
+/// Whether `path` is relative and made of plain names only (no `..`, no root).
+fn is_plain_relative(path: &Path) -> bool {
+    path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// Finishes a `--force` commit that was killed: every staged file still in
 /// staging is moved into place (replacing what is there).
-pub(super) fn roll_forward(staging: &Path) -> Result<()> {
-    let path = staging.join(COMMIT_FILE);
-    let record = fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
-    let mut parts = record.split(|&b| b == 0).filter(|p| !p.is_empty()).map(path_from_bytes);
-    let (Some(destination), Some(new_root)) = (parts.next(), parts.next()) else { return Ok(()) };
-    for relative in parts {
-        let staged = new_root.join(&relative);
+pub(super) fn roll_forward(staging: &Path, record: &Record) -> Result<()> {
+    let new_root = staging.join("new").join(&record.name);
+    for relative in &record.files {
+        let staged = new_root.join(relative);
         if fs::symlink_metadata(&staged).is_err() {
             continue;
         }
-        refuse_links(&destination, &relative)?;
-        let target = destination.join(&relative);
+        refuse_links(&record.destination, relative)?;
+        let target = record.destination.join(relative);
         create_parent(&target)?;
         fs::rename(&staged, &target).map_err(|e| Error::io("finish writing", &target, e))?;
     }

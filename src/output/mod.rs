@@ -11,4 +11,4 @@ mod staging;
 
 pub(crate) use files::{copy_tree, replace_file};
 pub(crate) use recovery::clean_stale_staging;
-pub(crate) use staging::Staging;
+pub(crate) use staging::{DestinationLock, Staging};

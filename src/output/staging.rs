@@ -1,26 +1,32 @@
 //! A staging directory beside the destination: the project is built there
-//! (and hooks run there), then committed in one step. It is registered with
-//! the interrupt handler for as long as it exists, and removed when dropped.
+//! (and hooks run there), then committed in one step. Its owner holds a lock
+//! on it for as long as it exists, so that no other run takes it for a dead
+//! run's; it is registered with the interrupt handler, and removed when
+//! dropped.
 
-use std::fs;
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
-use super::files::{refuse_links, replace_file, write_new_file};
-use super::journal::{Journal, write_commit_record};
+use super::files::{create_dirs_below, refuse_links, write_below};
+use super::journal::{Journal, Record};
 use crate::changeset::Action;
 use crate::error::{Error, Result};
 use crate::events::{Event, Phase, Reporter};
 use crate::interrupt::{self, Registration};
 use crate::render::{Plan, PlannedFile};
+use crate::reserved::STAGING_PREFIX;
 
-/// Prefix of staging directories, so they are recognisable as stamp's own.
-pub(crate) const STAGING_PREFIX: &str = ".stamp-staging-";
+/// The file that marks a staging directory as stamp's, made once its owner
+/// holds the directory's lock.
+pub(super) const MARKER_FILE: &str = ".stamp";
 
 /// A project being staged beside its destination.
 pub(crate) struct Staging {
     // Field order matters: the directory is removed before the handler forgets it.
     dir: Option<tempfile::TempDir>,
     registration: Option<Registration>,
+    /// The directory, locked for as long as it exists.
+    _lock: File,
     /// `dir/new/<project name>`, so that hooks see the project's own name
     /// as their working directory's.
     root: PathBuf,
@@ -35,14 +41,25 @@ impl Staging {
         // Creating and registering are one critical section: a Ctrl-C in
         // between must find the directory registered.
         let _critical = interrupt::critical();
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
-            .tempdir_in(parent)
-            .map_err(|e| Error::io("create a staging directory in", parent, e))?;
+        let (dir, lock) = loop {
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
+                .tempdir_in(parent)
+                .map_err(|e| Error::io("create a staging directory in", parent, e))?;
+            let lock = File::open(dir.path()).map_err(|e| Error::io("open", dir.path(), e))?;
+            lock.lock().map_err(|e| Error::io("lock", dir.path(), e))?;
+            // Until it is locked, the empty directory looks like one a killed
+            // run left, and another run may have removed it: then start over.
+            if is_same_directory(&lock, dir.path()) {
+                break (dir, lock);
+            }
+        };
+        let marker = dir.path().join(MARKER_FILE);
+        File::create_new(&marker).map_err(|e| Error::io("create", &marker, e))?;
         let registration = interrupt::register(dir.path());
         let root = dir.path().join("new").join(name);
-        fs::create_dir_all(&root).map_err(|e| Error::io("create directory", &root, e))?;
-        Ok(Staging { dir: Some(dir), registration: Some(registration), root })
+        create_dirs_below(dir.path(), Path::new("new").join(name).as_path())?;
+        Ok(Staging { dir: Some(dir), registration: Some(registration), _lock: lock, root })
     }
 
     /// The staged project directory.
@@ -54,14 +71,13 @@ impl Staging {
     /// `pre_gen_project` hook already made there is replaced, as cookiecutter does.
     pub(crate) fn write_file(&self, path: &str, file: &PlannedFile) -> Result<()> {
         let _critical = interrupt::critical();
-        write_new_file(&self.root.join(path), file)
+        write_below(&self.root, path, file)
     }
 
     /// Creates a directory of the project (and its parents).
     pub(crate) fn create_dir(&self, path: &str) -> Result<()> {
         let _critical = interrupt::critical();
-        let target = self.root.join(path);
-        fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))
+        create_dirs_below(&self.root, Path::new(path))
     }
 
     /// Stages what `changes` writes of `plan`, and every directory of the plan.
@@ -78,8 +94,7 @@ impl Staging {
                 None => self.create_dir(&entry.path)?,
                 Some(file) if to_write.contains(&&entry.path) => {
                     report(Event::Step { path: &entry.path });
-                    let _critical = interrupt::critical();
-                    replace_file(&self.root.join(&entry.path), file)?;
+                    self.write_file(&entry.path, file)?;
                 }
                 Some(_) => {}
             }
@@ -114,7 +129,7 @@ impl Staging {
         let dir = self.dir.as_ref().expect("a staging directory exists until it is dropped").path();
         let backup_root = dir.join("old");
         let _critical = interrupt::critical();
-        write_commit_record(dir, destination, &self.root, &staged_files)?;
+        Record::write(dir, destination, &self.root, &staged_files)?;
         let mut journal = Journal::default();
         let result = (|| {
             for relative in &staged_dirs {
@@ -154,6 +169,37 @@ impl Staging {
             if entry.file_type().is_dir() { dirs.push(relative) } else { files.push(relative) }
         }
         Ok((dirs, files))
+    }
+}
+
+/// Whether `path` still names the directory `handle` has open.
+#[cfg(unix)]
+fn is_same_directory(handle: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (handle.metadata(), fs::symlink_metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_same_directory(_: &File, path: &Path) -> bool {
+    path.is_dir()
+}
+
+/// Holds an exclusive lock on an existing destination directory for as long
+/// as it lives, so that two runs never write into one project at once: the
+/// second waits for the first to finish, then sees what it wrote.
+pub(crate) struct DestinationLock {
+    _held: File,
+}
+
+impl DestinationLock {
+    /// Waits for and takes the lock of `destination`, a directory.
+    pub(crate) fn take(destination: &Path) -> Result<DestinationLock> {
+        let handle = File::open(destination).map_err(|e| Error::io("open", destination, e))?;
+        handle.lock().map_err(|e| Error::io("lock", destination, e))?;
+        Ok(DestinationLock { _held: handle })
     }
 }
 

@@ -8,6 +8,7 @@ use minijinja::Value;
 use crate::engine::{Engine, Syntax};
 use crate::error::{Error, Result};
 use crate::model::is_identifier;
+use crate::reserved::is_reserved;
 
 /// Renders template-relative paths one component at a time, remembering
 /// directories already rendered (and those skipped because they rendered empty).
@@ -112,6 +113,14 @@ pub(super) fn render_component(
         return Err(Error::TemplateLayout {
             path: path.into(),
             message: format!("the name renders to {rendered:?}, which is not a single file name"),
+        });
+    }
+    if is_reserved(&rendered) {
+        return Err(Error::TemplateLayout {
+            path: path.into(),
+            message: format!(
+                "the name renders to {rendered:?}, a name stamp keeps for its staging directories"
+            ),
         });
     }
     Ok(rendered)

@@ -296,3 +296,87 @@ fn every_error_is_one_line_with_its_exit_code() {
     }
     assert!(!scratch.path("x").exists(), "no failed run wrote its project");
 }
+
+/// A template cannot make anything that passes for stamp's staging
+/// directories, which the next run beside it would recover.
+#[test]
+fn generated_names_may_not_pass_for_staging_directories() {
+    Test::new()
+        .template(&[
+            (
+                "stamp.toml",
+                &format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \".stamp-staging-4194304999-x\"\n"),
+            ),
+            ("{{cookiecutter.n}}/.stamp", ""),
+        ])
+        .args(&["--no-input", "-o", "out"])
+        .status(3)
+        .stderr(
+            "error: bad template {{cookiecutter.n}}: the name renders to \".stamp-staging-4194304999-x\", \
+             a name stamp keeps for its staging directories\n",
+        )
+        .leaves_no("out")
+        .run();
+}
+
+/// A run whose staging directory is removed under it (here by its own hook)
+/// fails and leaves nothing: it never makes the directory again.
+#[test]
+fn a_run_whose_staging_vanishes_fails_and_writes_nothing() {
+    Test::new()
+        .template(&[
+            ("cookiecutter.json", "{\"name\": \"app\"}"),
+            ("{{cookiecutter.name}}/a/b.txt", "b\n"),
+            ("hooks/pre_gen_project.sh", "#!/bin/sh\nrm -rf \"$(cd ../.. && pwd)\"\n"),
+        ])
+        .args(&["-o", "out", "--accept-hooks", "yes"])
+        .status(5)
+        .stderr_starts_with("error: cannot create directory ")
+        .stderr_contains("/out/.stamp-staging-")
+        .leaves_tree("out", "")
+        .run();
+}
+
+/// Two `--force` runs into one project at once: the second waits for the
+/// first, so the project ends up entirely as one of them wrote it.
+#[test]
+fn concurrent_force_runs_into_one_project_never_mix_their_trees() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "tpl/stamp.toml",
+        format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"big\"\n[[variables]]\nname = \"v\"\ndefault = \"x\"\n"),
+    );
+    let body = "written by {{ cookiecutter.v }}, with padding to make the file larger\n".repeat(60);
+    for i in 0..300 {
+        scratch.write(&format!("tpl/{{{{cookiecutter.n}}}}/d{:02}/f{i:04}.txt", i / 20), &body);
+    }
+    assert_eq!(scratch.run(&["-t", "tpl", "-o", "out"]).code, 0);
+    for round in 0..6 {
+        let runs: Vec<_> = ["A", "B"]
+            .into_iter()
+            .map(|v| {
+                Command::new(binary())
+                    .args(["-t", "tpl", "-o", "out", "--force", &format!("v={v}")])
+                    .current_dir(scratch.dir.path())
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for mut run in runs {
+            assert!(run.wait().unwrap().success(), "round {round}: a run failed");
+        }
+        let mut writers: Vec<String> = walkdir::WalkDir::new(scratch.path("out/big"))
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+            .map(|e| fs::read_to_string(e.path()).unwrap().lines().next().unwrap().to_owned())
+            .collect();
+        writers.sort();
+        writers.dedup();
+        assert_eq!(writers.len(), 1, "round {round}: the project mixes {writers:?}");
+        assert!(staging_left(&scratch.path("out")).is_empty(), "round {round}");
+    }
+}
