@@ -10,8 +10,26 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard};
 
-/// The staging directories of the runs in progress, by registration.
-static STAGINGS: Mutex<Vec<(u64, PathBuf)>> = Mutex::new(Vec::new());
+/// The runs in progress, by registration.
+static STAGINGS: Mutex<Vec<Registered>> = Mutex::new(Vec::new());
+
+/// A run in progress: its staging directory, and whether it already
+/// committed (its destination then holds the whole project).
+struct Registered {
+    id: u64,
+    staging: PathBuf,
+    committed: bool,
+}
+
+/// What [`abandon_runs`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Abandoned {
+    /// Runs stopped before their commit: their destinations are as they were.
+    pub stopped: usize,
+    /// Runs whose commit had completed: their destinations hold the whole project.
+    pub completed: usize,
+}
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 /// Writers hold it shared; the handler takes it exclusively, so it waits for
 /// writes in flight and no new one starts.
@@ -20,10 +38,12 @@ static GATE: RwLock<()> = RwLock::new(());
 /// For a signal handler that is about to end the process: waits for every
 /// write in flight, removes the staging directory of every run in progress,
 /// and keeps new writes from starting (for good: nothing is written after
-/// this). Each run's destination is then as it was before the run.
-pub fn abandon_runs() {
+/// this). Each run's destination is then as it was before the run, unless
+/// the run had committed: it then holds the whole project.
+pub fn abandon_runs() -> Abandoned {
     let gate = GATE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-    for (_, path) in stagings().iter() {
+    let runs = stagings();
+    for path in runs.iter().map(|run| &run.staging) {
         // A hook still running may add files while this removes them,
         // which fails the removal of their directory: retry.
         for _ in 0..5 {
@@ -33,6 +53,8 @@ pub fn abandon_runs() {
         }
     }
     std::mem::forget(gate);
+    let completed = runs.iter().filter(|run| run.committed).count();
+    Abandoned { stopped: runs.len() - completed, completed }
 }
 
 /// Keeps the handler waiting while held: hold it around each write and the
@@ -51,17 +73,27 @@ pub(crate) struct Registration {
 /// Tells the handler to remove `path` on Ctrl-C, until the registration is dropped.
 pub(crate) fn register(path: &Path) -> Registration {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    stagings().push((id, path.to_owned()));
+    stagings().push(Registered { id, staging: path.to_owned(), committed: false });
     Registration { id }
+}
+
+impl Registration {
+    /// Records that the run's commit completed; call it inside the commit's
+    /// critical section.
+    pub(crate) fn committed(&self) {
+        for run in stagings().iter_mut().filter(|run| run.id == self.id) {
+            run.committed = true;
+        }
+    }
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        stagings().retain(|(id, _)| *id != self.id);
+        stagings().retain(|run| run.id != self.id);
     }
 }
 
-fn stagings() -> MutexGuard<'static, Vec<(u64, PathBuf)>> {
+fn stagings() -> MutexGuard<'static, Vec<Registered>> {
     STAGINGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
@@ -72,7 +104,7 @@ mod tests {
     #[test]
     fn each_run_registers_its_own_staging() {
         let (a, b) = (register(Path::new("/a")), register(Path::new("/b")));
-        let registered = |path: &str| stagings().iter().any(|(_, p)| p == Path::new(path));
+        let registered = |path: &str| stagings().iter().any(|run| run.staging == Path::new(path));
         assert!(registered("/a") && registered("/b"));
         drop(a);
         assert!(!registered("/a") && registered("/b"), "dropping one run's leaves the other's");

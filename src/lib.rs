@@ -48,7 +48,7 @@ pub use error::{Error, Result};
 pub use events::{Event, Phase, Reporter};
 pub use given::{Given, GivenValue};
 pub use hooks::Consent;
-pub use interrupt::abandon_runs;
+pub use interrupt::{Abandoned, abandon_runs};
 pub use model::{Answer, DefaultValue, Kind, Manifest, Question, RawValue, TemplateInfo, Validation};
 pub use pipeline::{Outcome, Rendered, Request, generate, render_project};
 pub use prompt::{NoPrompter, Prompter, ScriptedPrompter, TerminalPrompter};

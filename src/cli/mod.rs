@@ -7,6 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use console::style;
@@ -215,9 +216,10 @@ fn new(args: NewArgs) -> Result<()> {
     };
     let mut prompter: Box<dyn Prompter> =
         if interactive { Box::new(TerminalPrompter::default()) } else { Box::new(NoPrompter) };
-    install_interrupt_handler();
+    install_signal_handler();
     let progress = Progress::new(stderr_is_terminal && !args.quiet);
     let result = generate(&request, prompter.as_mut(), &|event| progress.event(event));
+    RUN_COMPLETED.store(result.is_ok() && !request.dry_run, Ordering::SeqCst);
     progress.clear();
     let outcome = result?;
     if request.dry_run {
@@ -240,15 +242,29 @@ fn new(args: NewArgs) -> Result<()> {
     Ok(())
 }
 
-/// On Ctrl-C: abandon the run (its staging directory removed once writes in
-/// flight end), restore the cursor and exit 130.
-fn install_interrupt_handler() {
+/// Set once the project is in place: an interrupt after that must not
+/// claim that nothing was written.
+static RUN_COMPLETED: AtomicBool = AtomicBool::new(false);
+
+/// On SIGINT, SIGTERM or SIGHUP: abandon the run (its staging directory
+/// removed once writes in flight end), restore the cursor and exit with
+/// 128 + the signal's number, saying what is true of the destination; or,
+/// if the project was already complete, say so and exit 0.
+fn install_signal_handler() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     // Failing to install only loses the cleanup; the run itself is unaffected.
-    let _ = ctrlc::set_handler(|| {
-        crate::abandon_runs();
-        let _ = console::Term::stderr().show_cursor();
-        eprintln!("\nerror: interrupted; nothing was written");
-        std::process::exit(130);
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let abandoned = crate::abandon_runs();
+            let _ = console::Term::stderr().show_cursor();
+            if abandoned.completed > 0 || RUN_COMPLETED.load(Ordering::SeqCst) {
+                eprintln!("\nwarning: interrupted after the project was written; it is complete");
+                std::process::exit(0);
+            }
+            eprintln!("\nerror: interrupted; nothing was written");
+            std::process::exit(128 + signal);
+        }
     });
 }
 

@@ -112,7 +112,15 @@ impl Staging {
                 Error::DestinationExists { path: destination.to_owned() }
             }
             _ => Error::io("move the project into place at", destination, e),
-        })
+        })?;
+        self.mark_committed();
+        Ok(())
+    }
+
+    fn mark_committed(&self) {
+        if let Some(registration) = &self.registration {
+            registration.committed();
+        }
     }
 
     /// Swaps whatever the staged tree holds (hooks may have added files)
@@ -153,8 +161,9 @@ impl Staging {
             }
             Ok(())
         })();
-        if result.is_err() {
-            journal.roll_back();
+        match result {
+            Ok(()) => self.mark_committed(),
+            Err(_) => journal.roll_back(),
         }
         result
     }
