@@ -88,7 +88,7 @@ struct NewArgs {
 }
 
 /// `--accept-hooks` values.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum HookConsent {
     Yes,
     No,
@@ -225,11 +225,15 @@ fn new(args: NewArgs) -> Result<()> {
     if request.dry_run {
         let mut plan = String::new();
         for (action, path) in &outcome.actions {
-            plan.push_str(&format!("{:<9} {path}\n", action.label()));
+            plan.push_str(&format!("{:<9} {}\n", action.label(), plan_path(path)));
         }
         print_stdout(&plan)?;
     }
-    if !outcome.skipped_hooks.is_empty() && args.accept_hooks.is_none() {
+    // Hooks skipped because nobody could be asked (not because `--accept-hooks no` said so).
+    if !outcome.skipped_hooks.is_empty()
+        && request.hooks == Consent::No
+        && args.accept_hooks != Some(HookConsent::No)
+    {
         eprintln!(
             "{} skipped the template's hooks ({}): no terminal to ask; pass --accept-hooks yes to run them",
             style("warning:").yellow().bold().for_stderr(),
@@ -266,6 +270,13 @@ fn install_signal_handler() {
             std::process::exit(128 + signal);
         }
     });
+}
+
+/// A path as the `--dry-run` plan prints it: as it is, or quoted with
+/// escapes when it holds a control character (a newline in a file name must
+/// not forge a line of the plan).
+fn plan_path(path: &str) -> String {
+    if path.chars().any(char::is_control) { format!("{path:?}") } else { path.to_owned() }
 }
 
 /// Reproducibility settings from the environment: `SOURCE_DATE_EPOCH`

@@ -203,11 +203,31 @@ fn hooks_need_consent_and_are_skipped_with_a_warning_without_a_terminal() {
     Test::in_scratch(&scratch)
         .args(&["-t", "tpl", "-o", "declined", "--accept-hooks", "no"])
         .stderr_lacks("warning")
+        .leaves_no("declined/app/hook.txt")
+        .run();
+    // `ask` with nobody to ask skips them too, and says so.
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "-o", "unasked", "--accept-hooks", "ask"])
+        .stderr_starts_with("warning: skipped the template's hooks (post_gen_project.sh, pre_gen_project.py)")
+        .leaves_no("unasked/app/hook.txt")
         .run();
     Test::in_scratch(&scratch)
         .args(&["-t", "tpl", "-o", "accepted", "--accept-hooks", "yes"])
         .stdout("") // hook output goes to stderr, never stdout
         .stderr_starts_with("pre\n")
         .leaves_file("accepted/app/hook.txt", "ran\n")
+        .run();
+}
+
+/// A newline in a generated file name cannot forge a line of the plan on stdout.
+#[test]
+fn dry_run_plans_quote_names_holding_control_characters() {
+    Test::new()
+        .template(&[
+            ("stamp.toml", "[template]\nname = \"t\"\nversion = \"1\"\n[[variables]]\nname = \"f\"\ndefault = \"a\"\n"),
+            ("{{cookiecutter.f}}/x{{ '\\n' }}create    evil.txt", "x\n"),
+        ])
+        .args(&["--no-input", "--dry-run"])
+        .stdout("create    .stamp-answers.toml\ncreate    \"x\\ncreate    evil.txt\"\n")
         .run();
 }
