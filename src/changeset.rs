@@ -64,7 +64,8 @@ pub(crate) fn compute(
     destination: &Path,
     on_existing: OnExisting,
 ) -> Result<Vec<(Action, String)>> {
-    let exists = destination.exists();
+    // Anything at the path counts, a link to nothing included.
+    let exists = fs::symlink_metadata(destination).is_ok();
     if exists && on_existing == OnExisting::Refuse {
         return Err(Error::DestinationExists { path: destination.to_owned() });
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 
 use crate::error::{Error, Result, line_of};
-use crate::model::{Manifest, RawValue};
+use crate::model::{Manifest, RawValue, unique_keys};
 
 /// Keys of a project's record (`.stamp-answers.toml`) that describe the
 /// template, not a question; answers files may hold them.
@@ -46,6 +46,11 @@ impl Given {
             }
             _ => Error::io("read answers file", path, e),
         })?;
+        // Editors on some systems start UTF-8 files with a byte-order mark.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
         let syntax = |message: String| Error::AnswersSyntax { path: path.to_owned(), message };
         let entries: Vec<(String, RawValue, String)> = match extension.as_str() {
             "toml" => {
@@ -66,7 +71,9 @@ impl Given {
                     .collect()
             }
             "json" => {
-                let table: IndexMap<String, RawValue> = serde_json::from_str(&text)
+                let mut deserializer = serde_json::Deserializer::from_str(&text);
+                let table: IndexMap<String, RawValue> = unique_keys(&mut deserializer)
+                    .and_then(|table| deserializer.end().map(|()| table))
                     .map_err(|err| syntax(format!("line {}: {err}", err.line())))?;
                 table.into_iter().map(|(k, v)| (k, v, shown.clone())).collect()
             }

@@ -323,7 +323,37 @@ pub enum RawValue {
     /// A list.
     List(Vec<RawValue>),
     /// A table (cookiecutter's dict variables).
-    Table(IndexMap<String, RawValue>),
+    Table(#[serde(deserialize_with = "unique_keys")] IndexMap<String, RawValue>),
+}
+
+/// Deserializes a table, refusing a key given twice (JSON parsers keep the
+/// last silently; TOML and YAML refuse it, and so does stamp in every format).
+pub(crate) fn unique_keys<'de, D, V>(deserializer: D) -> std::result::Result<IndexMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Unique<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Unique<V> {
+        type Value = IndexMap<String, V>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a table")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut table = IndexMap::new();
+            while let Some((key, value)) = map.next_entry::<String, V>()? {
+                if table.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!("the key `{key}` is given twice")));
+                }
+                table.insert(key, value);
+            }
+            Ok(table)
+        }
+    }
+    deserializer.deserialize_map(Unique(std::marker::PhantomData))
 }
 
 impl RawValue {

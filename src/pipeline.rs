@@ -212,7 +212,7 @@ fn write(
         staging.commit_new(destination)?;
         return Ok(actions);
     }
-    if on_existing == OnExisting::Refuse && destination.exists() {
+    if on_existing == OnExisting::Refuse {
         return Err(Error::DestinationExists { path: destination.to_owned() });
     }
     // From what is there now to the end of the commit, no other run writes here.

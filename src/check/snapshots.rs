@@ -192,12 +192,24 @@ fn plan_tree(plan: &Plan) -> Tree {
 /// The files below `dir` (none if it does not exist yet).
 fn read_tree(dir: &Path) -> Result<Tree> {
     let mut tree = Tree::new();
-    if !dir.exists() {
+    if fs::symlink_metadata(dir).is_err() {
         return Ok(tree);
     }
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+    // Snapshots hold plain files: a link would make `--update` write, and a
+    // diff print, whatever it points to.
+    let refuse = |path: &Path| {
+        Error::io(
+            "read snapshot",
+            path,
+            std::io::Error::other("it is a symbolic link; snapshots hold plain files"),
+        )
+    };
+    for entry in walkdir::WalkDir::new(dir).follow_root_links(false) {
         let entry =
             entry.map_err(|e| Error::io("read snapshot", e.path().unwrap_or(dir).to_owned(), e.into()))?;
+        if entry.path_is_symlink() {
+            return Err(refuse(entry.path()));
+        }
         if entry.file_type().is_dir() {
             continue;
         }

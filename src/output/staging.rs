@@ -204,8 +204,13 @@ pub(crate) struct DestinationLock {
 }
 
 impl DestinationLock {
-    /// Waits for and takes the lock of `destination`, a directory.
+    /// Waits for and takes the lock of `destination`, a directory (never a
+    /// link: stamp does not write through links).
     pub(crate) fn take(destination: &Path) -> Result<DestinationLock> {
+        if fs::symlink_metadata(destination).is_ok_and(|m| m.file_type().is_symlink()) {
+            let why = std::io::Error::other("it is a symbolic link, and stamp does not write through links");
+            return Err(Error::io("write below", destination, why));
+        }
         let handle = File::open(destination).map_err(|e| Error::io("open", destination, e))?;
         handle.lock().map_err(|e| Error::io("lock", destination, e))?;
         Ok(DestinationLock { _held: handle })

@@ -13,6 +13,8 @@ pub(super) fn list_entries(dir: &Path, sub: &str) -> Result<Vec<SourceEntry>> {
         return Ok(Vec::new());
     }
     let root = dir.canonicalize().ok();
+    // The walk follows its own root: that too must stay inside the template.
+    check_link(dir, root.as_deref(), &dir.join(sub), sub)?;
     let mut entries = walkdir::WalkDir::new(dir.join(sub))
         .min_depth(1)
         .sort_by_file_name()
@@ -38,18 +40,8 @@ fn list_entry(
         return Err(layout_error(dir, format!("{} is not valid UTF-8", relative.display())));
     };
     let kind = entry.file_type();
-    // A link is followed, as cookiecutter follows it, but only to a place inside the template.
     let (is_dir, is_file) = if kind.is_symlink() {
-        let inside = match (entry.path().canonicalize(), root) {
-            (Ok(target), Some(root)) => target.starts_with(root),
-            _ => false,
-        };
-        if !inside {
-            return Err(layout_error(
-                dir,
-                format!("{path} is a symbolic link to somewhere outside the template"),
-            ));
-        }
+        check_link(dir, root, entry.path(), &path)?;
         let metadata =
             std::fs::metadata(entry.path()).map_err(|e| Error::io("read template file", entry.path(), e))?;
         (metadata.is_dir(), metadata.is_file())
@@ -63,6 +55,21 @@ fn list_entry(
     } else {
         Err(layout_error(dir, format!("{path} is a special file, which templates may not hold")))
     }
+}
+
+/// A link is followed, as cookiecutter follows it, but only to a place
+/// inside the template (`root`, canonical); `shown` names it in errors.
+fn check_link(dir: &Path, root: Option<&Path>, link: &Path, shown: &str) -> Result<()> {
+    if !std::fs::symlink_metadata(link).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Ok(());
+    }
+    let problem = match (link.canonicalize(), root) {
+        (Ok(target), Some(root)) if target.starts_with(root) => return Ok(()),
+        (Ok(_), _) => "a symbolic link to somewhere outside the template",
+        (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound => "a symbolic link to nothing",
+        (Err(_), _) => "a symbolic link that cannot be followed (a loop?)",
+    };
+    Err(layout_error(dir, format!("{shown} is {problem}")))
 }
 
 /// A file's bytes and mode with four system calls: `open`, one `fstat` for

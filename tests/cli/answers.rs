@@ -112,3 +112,28 @@ fn malformed_answers_files_name_the_line() {
         .stderr("error: answers file a.txt must end in .toml, .json, .yaml or .yml\n")
         .run();
 }
+
+/// A key given twice is an error in every format (JSON parsers would keep
+/// the last one silently), nested tables included; a byte-order mark is fine.
+#[test]
+fn duplicate_keys_are_refused_and_a_byte_order_mark_is_accepted() {
+    let (scratch, _) = Test::new()
+        .basic_template()
+        .file("dup.json", "{\"name\": \"A\", \"name\": \"B\"}")
+        .args(&["--no-input", "-a", "dup.json"])
+        .status(2)
+        .stderr("error: cannot read answers file dup.json: line 1: the key `name` is given twice at line 1 column 26\n")
+        .run();
+    Test::in_scratch(&scratch)
+        .file("nested.json", "{\"name\": \"A\", \"x\": {\"k\": 1, \"k\": 2}}")
+        .args(&["-t", "tpl", "--no-input", "-a", "nested.json"])
+        .status(2)
+        // serde's untagged values hide the reason; the file is refused all the same.
+        .stderr_starts_with("error: cannot read answers file nested.json: line 1: ")
+        .run();
+    Test::in_scratch(&scratch)
+        .file("bom.json", "\u{feff}{\"name\": \"Bom App\"}")
+        .args(&["-t", "tpl", "--no-input", "-a", "bom.json"])
+        .leaves_file("bom-app/README.md", "# Bom App\nLicense: MIT\n")
+        .run();
+}

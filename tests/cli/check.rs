@@ -223,3 +223,32 @@ fn time_and_randomness_are_frozen_so_snapshots_hold() {
         .leaves_file("dated-again/app/volatile.txt", &first)
         .run();
 }
+
+/// Snapshots hold plain files: a linked case directory is not written
+/// through by `--update`, and a linked file is not shown in a diff.
+#[test]
+fn snapshot_links_are_refused() {
+    let scratch = blessed();
+    let secret = scratch.write("outside/credentials", "hunter2\n");
+    fs::rename(scratch.path("tpl/snapshots/two"), scratch.path("outside/two")).unwrap();
+    std::os::unix::fs::symlink(scratch.path("outside/two"), scratch.path("tpl/snapshots/two")).unwrap();
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "--update", "two"])
+        .status(5)
+        .stderr(
+            "error: case `two`: cannot read snapshot tpl/snapshots/two\n\
+             caused by: it is a symbolic link; snapshots hold plain files\n",
+        )
+        .leaves_file("outside/two/text.txt", "a\nb fancy\n")
+        .run();
+    fs::remove_file(scratch.path("tpl/snapshots/two")).unwrap();
+    fs::rename(scratch.path("outside/two"), scratch.path("tpl/snapshots/two")).unwrap();
+    fs::remove_file(scratch.path("tpl/snapshots/two/text.txt")).unwrap();
+    std::os::unix::fs::symlink(&secret, scratch.path("tpl/snapshots/two/text.txt")).unwrap();
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "two"])
+        .status(5)
+        .stdout_lacks("hunter2")
+        .stderr_lacks("hunter2")
+        .run();
+}

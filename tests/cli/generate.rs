@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use crate::support::{Scratch, Test, is_executable};
+use crate::support::{Scratch, Test, basic_template, is_executable};
 
 const BASIC_ANSWERS: &str = "_template = \"basic\"\n_template_version = \"1.2.3\"\nname = \"Demo App\"\nslug = \"demo-app\"\nlicense = \"MIT\"\n";
 
@@ -224,10 +224,33 @@ fn hooks_need_consent_and_are_skipped_with_a_warning_without_a_terminal() {
 fn dry_run_plans_quote_names_holding_control_characters() {
     Test::new()
         .template(&[
-            ("stamp.toml", "[template]\nname = \"t\"\nversion = \"1\"\n[[variables]]\nname = \"f\"\ndefault = \"a\"\n"),
+            (
+                "stamp.toml",
+                "[template]\nname = \"t\"\nversion = \"1\"\n[[variables]]\nname = \"f\"\ndefault = \"a\"\n",
+            ),
             ("{{cookiecutter.f}}/x{{ '\\n' }}create    evil.txt", "x\n"),
         ])
         .args(&["--no-input", "--dry-run"])
         .stdout("create    .stamp-answers.toml\ncreate    \"x\\ncreate    evil.txt\"\n")
+        .run();
+}
+
+/// Anything at the destination's path counts as existing, a link to nothing
+/// included; with `--force`, a link there is never written through.
+#[test]
+fn a_dangling_link_at_the_destination_is_an_existing_destination() {
+    let scratch = Scratch::new();
+    basic_template(&scratch);
+    std::os::unix::fs::symlink("nowhere", scratch.path("demo")).unwrap();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--no-input", "name=Demo"])
+        .status(4)
+        .stderr("error: demo already exists; pass --force to replace the template's files in it\n")
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--no-input", "name=Demo", "--force"])
+        .status(5)
+        .stderr("error: cannot write below demo\ncaused by: it is a symbolic link, and stamp does not write through links\n")
+        .leaves_no("nowhere")
         .run();
 }

@@ -60,6 +60,30 @@ fn links_out_of_the_template_are_refused_and_links_inside_followed() {
         .run();
 }
 
+/// The rule holds for the roots of the walk too (a cookiecutter template's
+/// `templates/`, which `include` reads), and broken links are called so.
+#[test]
+fn a_linked_include_directory_cannot_reach_outside_the_template() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/cookiecutter.json", "{\"name\": \"app\"}");
+    scratch.write("tpl/{{cookiecutter.name}}/a.txt", "{% include 'credentials' %}\n");
+    scratch.write("outside/credentials", "aws_secret_access_key = hunter2\n");
+    std::os::unix::fs::symlink(scratch.path("outside"), scratch.path("tpl/templates")).unwrap();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "-o", "out"])
+        .status(3)
+        .stderr("error: bad template tpl: templates is a symbolic link to somewhere outside the template\n")
+        .leaves_no("out")
+        .run();
+    fs::remove_file(scratch.path("tpl/templates")).unwrap();
+    std::os::unix::fs::symlink("nowhere", scratch.path("tpl/{{cookiecutter.name}}/dangling")).unwrap();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "-o", "out"])
+        .status(3)
+        .stderr("error: bad template tpl: {{cookiecutter.name}}/dangling is a symbolic link to nothing\n")
+        .run();
+}
+
 #[test]
 fn names_that_would_leave_the_destination_are_refused() {
     // A NUL cannot travel in an argument: it comes from an answers file.
