@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use stamp::{Determinism, Given, NoPrompter, Plan, SourceTree, TemplateSource};
+use stamp::{Determinism, Given, Limits, NoPrompter, Plan, SourceTree, TemplateSource};
 
 fn main() {
     divan::main();
@@ -22,9 +22,17 @@ fn render_builtin(bencher: divan::Bencher) {
     let tree = Arc::new(SourceTree::load(&TemplateSource::Builtin).expect("the built-in template loads"));
     let given = Given::default();
     bencher.bench(|| {
-        stamp::render_project(&tree, &given, &mut NoPrompter, &|_| {}, Determinism::default(), Path::new("."))
-            .expect("the built-in template renders")
-            .plan
+        stamp::render_project(
+            &tree,
+            &given,
+            &mut NoPrompter,
+            &|_| {},
+            Determinism::default(),
+            Limits::default(),
+            Path::new("."),
+        )
+        .expect("the built-in template renders")
+        .plan
     });
 }
 
@@ -38,6 +46,7 @@ fn load_and_render_builtin() -> Plan {
         &mut NoPrompter,
         &|_| {},
         Determinism::default(),
+        Limits::default(),
         Path::new("."),
     )
     .expect("the built-in template renders")

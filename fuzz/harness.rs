@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use stamp::{Determinism, Given, NoPrompter, SourceTree, TemplateSource};
+use stamp::{Determinism, Given, Limits, NoPrompter, SourceTree, TemplateSource};
 
 /// `manifest_toml`: a `stamp.toml` (inputs that are not UTF-8 are skipped:
 /// stamp reads the file with `read_to_string`, which refuses them).
@@ -75,6 +75,7 @@ pub(crate) fn template(data: &[u8]) {
             &mut NoPrompter,
             &|_| {},
             frozen,
+            fuzz_limits(),
             Path::new("."),
         )
         .unwrap_or_else(|e| panic!("the fuzz template does not render: {e}"))
@@ -89,8 +90,18 @@ fn render_given(given: &Given) {
         &mut NoPrompter,
         &|_| {},
         Determinism::default(),
+        fuzz_limits(),
         Path::new("."),
     );
+}
+
+/// The engine's limits, with fuel enough for any real template but little
+/// enough that a runaway loop ends in a clean error well inside the
+/// fuzzer's timeout.
+fn fuzz_limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.fuel = 2_000_000;
+    limits
 }
 
 /// A scratch directory, one per process, for the inputs that must be files.

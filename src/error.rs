@@ -202,6 +202,9 @@ impl Error {
             _ => name,
         };
         let message = match err.detail() {
+            _ if err.kind() == minijinja::ErrorKind::OutOfFuel => {
+                "the template does more work than stamp allows (see the limits in the README)".to_owned()
+            }
             Some(detail) => format!("{}: {detail}", err.kind()),
             None => err.kind().to_string(),
         };

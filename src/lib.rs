@@ -43,7 +43,7 @@ pub use check::{
     unified_diff,
 };
 pub use cli::run;
-pub use engine::Determinism;
+pub use engine::{Determinism, Limits};
 pub use error::{Error, Result};
 pub use events::{Event, Phase, Reporter};
 pub use given::{Given, GivenValue};

@@ -10,7 +10,7 @@ use minijinja::Value;
 
 use crate::changeset::{self, Action, OnExisting};
 use crate::dialect::{Origin, Resolution};
-use crate::engine::{Determinism, Engine};
+use crate::engine::{Determinism, Engine, Limits};
 use crate::error::{Error, Result};
 use crate::events::Reporter;
 use crate::given::Given;
@@ -39,6 +39,8 @@ pub struct Request {
     pub hooks: Consent,
     /// The clock and the seed templates see.
     pub determinism: Determinism,
+    /// What a render may cost.
+    pub limits: Limits,
 }
 
 impl Request {
@@ -53,6 +55,7 @@ impl Request {
             dry_run: false,
             hooks: Consent::Ask,
             determinism: Determinism::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -107,7 +110,7 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
     if run_hooks && hooks.iter().any(|h| h.stage == Stage::PrePrompt) {
         tree = Arc::new(run_pre_prompt(&tree, request.determinism)?);
     }
-    let engine = engine_for(&tree, request.determinism);
+    let engine = engine_for(&tree, request.determinism, request.limits);
     let resolution =
         resolve(&tree, &request.given, prompter, &engine, &request.template, &request.output_dir)?;
     let layout = lay_out(&tree, &engine, &resolution)?;
@@ -148,9 +151,10 @@ pub fn render_project(
     prompter: &mut dyn Prompter,
     report: Reporter,
     determinism: Determinism,
+    limits: Limits,
     output_dir: &Path,
 ) -> Result<Rendered> {
-    let engine = engine_for(tree, determinism);
+    let engine = engine_for(tree, determinism, limits);
     let resolution = resolve(tree, given, prompter, &engine, &TemplateSource::Builtin, output_dir)?;
     let plan = lay_out(tree, &engine, &resolution)?.render(report)?;
     Ok(Rendered { plan, context: resolution.context, engine })
@@ -159,14 +163,16 @@ pub fn render_project(
 /// The engine for rendering `tree`: its syntax, plus a loader that resolves
 /// `include` and `extends` like cookiecutter's (the project directory
 /// first, then the dialect's include directories).
-fn engine_for(tree: &Arc<SourceTree>, determinism: Determinism) -> Engine {
-    let mut engine = Engine::new(tree.dialect().syntax(), determinism);
+fn engine_for(tree: &Arc<SourceTree>, determinism: Determinism, limits: Limits) -> Engine {
+    let mut engine = Engine::new(tree.dialect().syntax(), determinism).with_limits(limits);
     let tree = Arc::clone(tree);
     engine.set_loader(Box::new(move |name| {
         let candidates =
             std::iter::once(tree.top.as_str()).chain(tree.dialect().include_dirs().iter().copied());
         for dir in candidates {
-            if let Some(text) = tree.text(&format!("{dir}/{name}")).map_err(|err| err.to_string())? {
+            if let Some(text) =
+                tree.text(&format!("{dir}/{name}"), limits.file_bytes).map_err(|err| err.to_string())?
+            {
                 return Ok(Some(text));
             }
         }

@@ -72,6 +72,7 @@ fn fuzz_template_renders_with_its_defaults() {
         &mut stamp::NoPrompter,
         &|_| {},
         stamp::Determinism::default(),
+        stamp::Limits::default(),
         std::path::Path::new("."),
     )
     .unwrap_or_else(|e| panic!("the fuzz template does not render: {e}"));

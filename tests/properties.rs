@@ -5,7 +5,9 @@
 use std::sync::{Arc, LazyLock};
 
 use proptest::prelude::*;
-use stamp::{Determinism, Error, Given, NoPrompter, Plan, SourceTree, TemplateSource, render_project};
+use stamp::{
+    Determinism, Error, Given, Limits, NoPrompter, Plan, SourceTree, TemplateSource, render_project,
+};
 
 static TREE: LazyLock<Arc<SourceTree>> =
     LazyLock::new(|| Arc::new(SourceTree::load(&TemplateSource::Builtin).expect("built-in template loads")));
@@ -20,8 +22,16 @@ fn render(answers: &[(&str, &str)]) -> Result<Plan, Error> {
     let mut given = Given::default();
     given.load_file(&path)?;
     let output_dir = std::path::Path::new(".");
-    render_project(&TREE, &given, &mut NoPrompter, &|_| {}, Determinism::default(), output_dir)
-        .map(|r| r.plan)
+    render_project(
+        &TREE,
+        &given,
+        &mut NoPrompter,
+        &|_| {},
+        Determinism::default(),
+        Limits::default(),
+        output_dir,
+    )
+    .map(|r| r.plan)
 }
 
 /// Parses every machine-readable file of a plan; returns the `ConfigMap`'s `APP_NAME`.

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::engine::Determinism;
+use crate::engine::{Determinism, Limits};
 use crate::error::{Error, Result};
 use crate::given::Given;
 use crate::model::Kind;
@@ -64,6 +64,7 @@ pub fn check_combinations(
     base: &Given,
     exec: Option<&str>,
     determinism: Determinism,
+    limits: Limits,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Vec<CombinationReport>> {
     let combos = combinations(tree, base);
@@ -76,7 +77,8 @@ pub fn check_combinations(
             given.set_pair(&format!("{key}={value}"))?;
         }
         let failure =
-            match render_project(tree, &given, &mut NoPrompter, &|_| {}, determinism, Path::new(".")) {
+            match render_project(tree, &given, &mut NoPrompter, &|_| {}, determinism, limits, Path::new("."))
+            {
                 Err(err) => Some(err.to_string()),
                 Ok(rendered) => match exec {
                     None => None,

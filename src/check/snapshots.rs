@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::engine::Determinism;
+use crate::engine::{Determinism, Limits};
 use crate::error::{Error, Result};
 use crate::file_mode::is_executable;
 use crate::given::Given;
@@ -104,6 +104,7 @@ pub fn check(
     names: &[String],
     update: bool,
     determinism: Determinism,
+    limits: Limits,
 ) -> Result<Vec<CaseReport>> {
     let available = list_cases(snapshots)?;
     let selected: Vec<String> = if names.is_empty() {
@@ -129,7 +130,7 @@ pub fn check(
     Ok(selected
         .into_iter()
         .map(|name| {
-            let outcome = match check_case(tree, snapshots, &name, update, determinism) {
+            let outcome = match check_case(tree, snapshots, &name, update, determinism, limits) {
                 Ok(outcome) => outcome,
                 Err(err) => CaseOutcome::Failed(err),
             };
@@ -161,10 +162,12 @@ fn check_case(
     name: &str,
     update: bool,
     determinism: Determinism,
+    limits: Limits,
 ) -> Result<CaseOutcome> {
     let mut given = Given::default();
     given.load_file(&snapshots.join(format!("{name}.toml")))?;
-    let rendered = render_project(tree, &given, &mut NoPrompter, &|_| {}, determinism, Path::new("."))?;
+    let rendered =
+        render_project(tree, &given, &mut NoPrompter, &|_| {}, determinism, limits, Path::new("."))?;
     let rendered = plan_tree(&rendered.plan);
     let dir = snapshots.join(name);
     let stored = read_tree(&dir)?;

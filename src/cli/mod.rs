@@ -15,8 +15,8 @@ use console::style;
 mod progress;
 
 use crate::{
-    Action, CaseOutcome, Consent, Determinism, Error, Event, Given, NoPrompter, OnExisting, Outcome, Phase,
-    Prompter, Request, Result, SourceTree, TemplateSource, TerminalPrompter, generate,
+    Action, CaseOutcome, Consent, Determinism, Error, Event, Given, Limits, NoPrompter, OnExisting, Outcome,
+    Phase, Prompter, Request, Result, SourceTree, TemplateSource, TerminalPrompter, generate,
 };
 use progress::Progress;
 
@@ -203,6 +203,7 @@ fn new(args: NewArgs) -> Result<()> {
         dry_run: args.dry_run,
         hooks: Consent::Ask,
         determinism: determinism_from_env(None)?,
+        limits: limits_from_env()?,
     };
     let stderr_is_terminal = std::io::stderr().is_terminal();
     let interactive = !args.no_input && std::io::stdin().is_terminal() && stderr_is_terminal;
@@ -296,6 +297,26 @@ fn determinism_from_env(fallback_epoch: Option<i64>) -> Result<Determinism> {
     Ok(Determinism { epoch, seed })
 }
 
+/// The limits on what a template may cost, each overridable from the
+/// environment for the rare template that needs more: `STAMP_MAX_FUEL`,
+/// `STAMP_MAX_FILE_BYTES`, `STAMP_MAX_PROJECT_BYTES`.
+fn limits_from_env() -> Result<Limits> {
+    let read = |name: &str, default: u64| -> Result<u64> {
+        match std::env::var(name) {
+            Ok(text) if !text.trim().is_empty() => text
+                .trim()
+                .parse()
+                .map_err(|_| Error::InvalidInput(format!("{name} must be a whole number, not {text:?}"))),
+            _ => Ok(default),
+        }
+    };
+    let mut limits = Limits::default();
+    limits.fuel = read("STAMP_MAX_FUEL", limits.fuel)?;
+    limits.file_bytes = read("STAMP_MAX_FILE_BYTES", limits.file_bytes)?;
+    limits.project_bytes = read("STAMP_MAX_PROJECT_BYTES", limits.project_bytes)?;
+    Ok(limits)
+}
+
 /// Runs `stamp check`; returns 0 when every case matches (or was updated),
 /// 1 when a case differs, or the exit code of the first case that failed.
 fn check(args: CheckArgs) -> Result<u8> {
@@ -309,7 +330,14 @@ fn check(args: CheckArgs) -> Result<u8> {
         None => PathBuf::from("snapshots"),
     });
     // Snapshots must hold on any machine and any day: time and randomness are frozen.
-    let reports = crate::check(&tree, &snapshots, &args.cases, args.update, determinism_from_env(Some(0))?)?;
+    let reports = crate::check(
+        &tree,
+        &snapshots,
+        &args.cases,
+        args.update,
+        determinism_from_env(Some(0))?,
+        limits_from_env()?,
+    )?;
     let (mut passed, mut failed, mut updated) = (0, 0, 0);
     let mut code = 0;
     for report in reports {
@@ -364,11 +392,17 @@ fn check_combinations(tree: &Arc<SourceTree>, args: &CheckArgs) -> Result<u8> {
     }
     let progress = Progress::new(std::io::stderr().is_terminal());
     let determinism = determinism_from_env(Some(0))?;
-    let reports =
-        crate::check_combinations(tree, &base, args.exec.as_deref(), determinism, &|done, total| {
+    let reports = crate::check_combinations(
+        tree,
+        &base,
+        args.exec.as_deref(),
+        determinism,
+        limits_from_env()?,
+        &|done, total| {
             progress.event(Event::Started { phase: Phase::Rendering, total });
             progress.set_position(done);
-        })?;
+        },
+    )?;
     progress.clear();
     let failures = reports.iter().filter(|r| r.failure.is_some()).count();
     let mut out = String::new();

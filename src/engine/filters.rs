@@ -146,9 +146,7 @@ pub(crate) fn jsonify(value: Value, args: Rest<Value>, kwargs: Kwargs) -> Result
                 .map_err(|_| Error::new(ErrorKind::InvalidOperation, "indent must be a number"))?,
         )
     };
-    let mut out = String::new();
-    dump_json(&value, indent, 0, &mut out);
-    Ok(out)
+    to_json("jsonify", &value, indent)
 }
 
 /// Jinja2's `tojson`: sorted keys, one line unless `indent` is given, and
@@ -156,18 +154,42 @@ pub(crate) fn jsonify(value: Value, args: Rest<Value>, kwargs: Kwargs) -> Result
 fn tojson(value: Value, indent: Option<usize>, kwargs: Kwargs) -> Result<String, Error> {
     let indent = indent.or(kwargs.get::<Option<usize>>("indent")?);
     kwargs.assert_all_used()?;
-    let mut out = String::new();
-    dump_json(&value, indent, 0, &mut out);
+    let out = to_json("tojson", &value, indent)?;
     Ok(out.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").replace('\'', "\\u0027"))
 }
 
-/// Python's `json.dumps(sort_keys=True, ensure_ascii=True)` layout.
-fn dump_json(value: &Value, indent: Option<usize>, level: usize, out: &mut String) {
+/// The most a JSON filter writes: a bound on what a template can make it
+/// allocate, far above what a project file holds.
+const MAX_JSON_BYTES: usize = 256 << 20;
+
+/// [`dump_json`] into a new string, refusing an indent wider than Python
+/// would sensibly take and output beyond [`MAX_JSON_BYTES`].
+fn to_json(name: &str, value: &Value, indent: Option<usize>) -> Result<String, Error> {
+    if let Some(width) = indent {
+        python::check_width(name, width)?;
+    }
+    let mut out = String::new();
+    dump_json(value, indent, 0, &mut out).map_err(|()| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{name}: the output would exceed {MAX_JSON_BYTES} bytes"),
+        )
+    })?;
+    Ok(out)
+}
+
+/// Python's `json.dumps(sort_keys=True, ensure_ascii=True)` layout; `Err`
+/// once the output passes [`MAX_JSON_BYTES`].
+fn dump_json(value: &Value, indent: Option<usize>, level: usize, out: &mut String) -> Result<(), ()> {
     let newline = |out: &mut String, level: usize| {
         if let Some(width) = indent {
+            if out.len().saturating_add(width.saturating_mul(level)) > MAX_JSON_BYTES {
+                return Err(());
+            }
             out.push('\n');
             out.push_str(&" ".repeat(width * level));
         }
+        Ok(())
     };
     let item_separator = if indent.is_some() { "," } else { ", " };
     match value.kind() {
@@ -192,17 +214,17 @@ fn dump_json(value: &Value, indent: Option<usize>, level: usize, out: &mut Strin
             let items: Vec<Value> = value.try_iter().map(std::iter::Iterator::collect).unwrap_or_default();
             if items.is_empty() {
                 out.push_str("[]");
-                return;
+                return Ok(());
             }
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push_str(item_separator);
                 }
-                newline(out, level + 1);
-                dump_json(item, indent, level + 1, out);
+                newline(out, level + 1)?;
+                dump_json(item, indent, level + 1, out)?;
             }
-            newline(out, level);
+            newline(out, level)?;
             out.push(']');
         }
         ValueKind::Map => {
@@ -213,23 +235,24 @@ fn dump_json(value: &Value, indent: Option<usize>, level: usize, out: &mut Strin
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             if entries.is_empty() {
                 out.push_str("{}");
-                return;
+                return Ok(());
             }
             out.push('{');
             for (i, (key, item)) in entries.iter().enumerate() {
                 if i > 0 {
                     out.push_str(item_separator);
                 }
-                newline(out, level + 1);
+                newline(out, level + 1)?;
                 json_string(key, out);
                 out.push_str(": ");
-                dump_json(item, indent, level + 1, out);
+                dump_json(item, indent, level + 1, out)?;
             }
-            newline(out, level);
+            newline(out, level)?;
             out.push('}');
         }
         _ => json_string(&value.to_string(), out),
     }
+    if out.len() > MAX_JSON_BYTES { Err(()) } else { Ok(()) }
 }
 
 /// A JSON string with every non-ASCII character escaped, as Python writes it.

@@ -80,6 +80,7 @@ pub(crate) fn add_helpers(env: &mut minijinja::Environment, determinism: Determi
                 None => kwargs.get::<Option<bool>>("punctuation")?.unwrap_or(false),
             };
             kwargs.assert_all_used()?;
+            super::python::check_width("random_ascii_string", length)?;
             let corpus: Vec<char> = if punctuation {
                 LETTERS.chars().chain(PUNCTUATION.chars()).collect()
             } else {
@@ -141,10 +142,12 @@ fn now(
                 "seconds" => 1.0,
                 other => return Err(invalid(format!("offset unit {other:?} is not supported by `now`"))),
             };
-            // Offsets beyond the calendar's range saturate, and then fail to format.
+            // The cast saturates; a moment beyond the calendar's range is refused below.
             #[allow(clippy::cast_possible_truncation)]
             let milliseconds = (amount * seconds_per_unit * 1000.0).round() as i64;
-            moment += Duration::milliseconds(milliseconds);
+            moment = Duration::try_milliseconds(milliseconds)
+                .and_then(|offset| moment.checked_add_signed(offset))
+                .ok_or_else(|| invalid(format!("the offset {part:?} leaves the calendar's range")))?;
         }
     }
     let mut out = String::new();

@@ -133,6 +133,28 @@ impl Syntax {
     }
 }
 
+/// How much a template may make stamp do: every render is bounded, so a
+/// hostile or broken template ends in an error, never a hang or an abort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The engine's fuel for each render (a file, a name, a default): one
+    /// per instruction, plus one per 64 bytes produced or processed.
+    pub fuel: u64,
+    /// The largest template file read, in bytes.
+    pub file_bytes: u64,
+    /// The most a whole project may hold, in bytes.
+    pub project_bytes: u64,
+}
+
+impl Default for Limits {
+    /// About a second of rendering and 1 GiB of output per render, 256 MiB
+    /// per template file and 8 GiB per project: far above any real template.
+    fn default() -> Self {
+        Limits { fuel: 16_000_000, file_bytes: 256 << 20, project_bytes: 8 << 30 }
+    }
+}
+
 /// Resolves `include` and `extends`: the template's text by name, `None`
 /// when there is none.
 pub(crate) type Loader = dyn Fn(&str) -> std::result::Result<Option<String>, String> + Send + Sync;
@@ -141,6 +163,7 @@ pub(crate) type Loader = dyn Fn(&str) -> std::result::Result<Option<String>, Str
 pub(crate) struct Engine {
     env: Environment<'static>,
     syntax: Syntax,
+    limits: Limits,
 }
 
 impl Engine {
@@ -158,7 +181,22 @@ impl Engine {
         filters::add_filters(&mut env);
         helpers::add_helpers(&mut env, determinism);
         env.set_debug(true);
-        Engine { env, syntax: syntax.clone() }
+        let limits = Limits::default();
+        env.set_fuel(Some(limits.fuel));
+        Engine { env, syntax: syntax.clone(), limits }
+    }
+
+    /// Bounds every render by `limits` instead of the defaults.
+    #[must_use]
+    pub(crate) fn with_limits(mut self, limits: Limits) -> Engine {
+        self.env.set_fuel(Some(limits.fuel));
+        self.limits = limits;
+        self
+    }
+
+    /// What renders are bounded by.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// Lets templates `include` and `extends` what `loader` finds.

@@ -30,6 +30,10 @@ pub(crate) struct Staging {
     /// `dir/new/<project name>`, so that hooks see the project's own name
     /// as their working directory's.
     root: PathBuf,
+    /// The directories made for the staging directory to live in, innermost
+    /// first: removed again unless the project was committed into them.
+    made_parents: Vec<PathBuf>,
+    committed: bool,
 }
 
 impl Staging {
@@ -37,6 +41,11 @@ impl Staging {
     /// project named `name`. Its name holds this process's id, so that it is
     /// never without an owner.
     pub(crate) fn begin(parent: &Path, name: &str) -> Result<Staging> {
+        let made_parents: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|dir| fs::symlink_metadata(dir).is_err())
+            .map(Path::to_owned)
+            .collect();
         fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
         // Creating and registering are one critical section: a Ctrl-C in
         // between must find the directory registered.
@@ -59,7 +68,14 @@ impl Staging {
         let registration = interrupt::register(dir.path());
         let root = dir.path().join("new").join(name);
         create_dirs_below(dir.path(), Path::new("new").join(name).as_path())?;
-        Ok(Staging { dir: Some(dir), registration: Some(registration), _lock: lock, root })
+        Ok(Staging {
+            dir: Some(dir),
+            registration: Some(registration),
+            _lock: lock,
+            root,
+            made_parents,
+            committed: false,
+        })
     }
 
     /// The staged project directory.
@@ -105,7 +121,7 @@ impl Staging {
 
     /// Moves a new project into place with one rename; a destination that
     /// appeared meanwhile is left as it is.
-    pub(crate) fn commit_new(self, destination: &Path) -> Result<()> {
+    pub(crate) fn commit_new(mut self, destination: &Path) -> Result<()> {
         let _critical = interrupt::critical();
         fs::rename(&self.root, destination).map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::DirectoryNotEmpty => {
@@ -117,7 +133,8 @@ impl Staging {
         Ok(())
     }
 
-    fn mark_committed(&self) {
+    fn mark_committed(&mut self) {
+        self.committed = true;
         if let Some(registration) = &self.registration {
             registration.committed();
         }
@@ -128,7 +145,7 @@ impl Staging {
     /// files `deletions` names, keeping every original aside so that any
     /// failure puts them all back. A record written first lets the next run
     /// finish a commit this process is killed in.
-    pub(crate) fn commit_into(self, destination: &Path, deletions: &[String]) -> Result<()> {
+    pub(crate) fn commit_into(mut self, destination: &Path, deletions: &[String]) -> Result<()> {
         let (staged_dirs, staged_files) = self.staged_entries()?;
         let deletions: Vec<PathBuf> = deletions.iter().map(PathBuf::from).collect();
         for relative in staged_dirs.iter().chain(&staged_files).chain(&deletions) {
@@ -224,6 +241,12 @@ impl Drop for Staging {
         let _critical = interrupt::critical();
         drop(self.dir.take());
         drop(self.registration.take());
+        if !self.committed {
+            // Only empty ones go: another process may have put something there.
+            for dir in &self.made_parents {
+                let _ = fs::remove_dir(dir);
+            }
+        }
     }
 }
 

@@ -7,6 +7,8 @@ mod file;
 mod names;
 mod plan;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use minijinja::Value;
 
 pub use plan::{Plan, PlannedEntry, PlannedFile};
@@ -30,6 +32,8 @@ pub(crate) struct Layout<'a> {
     /// Why naming stopped early: reported once the files named before it
     /// are rendered, unless one of them fails first.
     naming_error: Option<Error>,
+    /// Bytes of the files rendered so far, held to the project limit.
+    bytes: AtomicU64,
     engine: &'a Engine,
     context: &'a Value,
     new_lines: Option<String>,
@@ -85,7 +89,7 @@ pub(crate) fn layout<'a>(tree: &'a SourceTree, engine: &'a Engine, context: &'a 
     let dirs: std::collections::HashSet<String> =
         entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.clone()).collect();
     entries.retain(|e| e.file.is_none() || !dirs.contains(&e.path));
-    Ok(Layout { root, entries, naming_error, engine, context, new_lines })
+    Ok(Layout { root, entries, naming_error, bytes: AtomicU64::new(0), engine, context, new_lines })
 }
 
 impl Layout<'_> {
@@ -167,23 +171,33 @@ impl Layout<'_> {
     /// A file's final bytes and mode. Template files are read here, on all
     /// cores; binary ones (found out here too) are copied as they are.
     fn contents(&self, contents: &Contents) -> Result<PlannedFile> {
-        match contents {
-            Contents::Made(bytes) => Ok(PlannedFile { contents: bytes.clone(), executable: false }),
+        let limits = self.engine.limits();
+        let file = match contents {
+            Contents::Made(bytes) => PlannedFile { contents: bytes.clone(), executable: false },
             Contents::Verbatim(file) => {
-                let read = file.read()?;
-                Ok(PlannedFile { contents: read.contents.into_owned(), executable: read.executable })
+                let read = file.read(limits.file_bytes)?;
+                PlannedFile { contents: read.contents.into_owned(), executable: read.executable }
             }
             Contents::Render { source_path, file } => {
-                let read = file.read()?;
+                let read = file.read(limits.file_bytes)?;
                 let contents = match as_text(source_path, &read.contents) {
                     Some(text) => {
                         render_file(self.engine, source_path, text, self.context, self.new_lines.as_deref())?
                     }
                     None => read.contents.into_owned(),
                 };
-                Ok(PlannedFile { contents, executable: read.executable })
+                PlannedFile { contents, executable: read.executable }
             }
+        };
+        let size = u64::try_from(file.contents.len()).unwrap_or(u64::MAX);
+        let total = self.bytes.fetch_add(size, Ordering::Relaxed).saturating_add(size);
+        if total > limits.project_bytes {
+            return Err(Error::TemplateLayout {
+                path: self.root.clone().into(),
+                message: format!("the project would hold more than {} bytes", limits.project_bytes),
+            });
         }
+        Ok(file)
     }
 }
 

@@ -75,10 +75,26 @@ fn check_link(dir: &Path, root: Option<&Path>, link: &Path, shown: &str) -> Resu
 /// A file's bytes and mode with four system calls: `open`, one `fstat` for
 /// both the mode and the size, one `read` of exactly that size (a template
 /// is not expected to change while it is read), `close`.
-pub(super) fn read_file(path: &Path) -> std::io::Result<FileData> {
+pub(super) fn read_file(path: &Path, max_bytes: u64) -> Result<FileData> {
+    read_at_most(path, max_bytes).map_err(|e| match e.kind() {
+        std::io::ErrorKind::FileTooLarge => Error::TemplateLayout {
+            path: path.to_owned(),
+            message: format!("{e}, more than the {max_bytes} a template file may hold"),
+        },
+        _ => Error::io("read template file", path, e),
+    })
+}
+
+/// [`read_file`] as I/O: a file over `max_bytes` is not read at all
+/// (`FileTooLarge`, saying its size).
+fn read_at_most(path: &Path, max_bytes: u64) -> std::io::Result<FileData> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let metadata = file.metadata()?;
+    if metadata.len() > max_bytes {
+        let size = format!("it is {} bytes", metadata.len());
+        return Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, size));
+    }
     let mut contents = vec![0; usize::try_from(metadata.len()).unwrap_or(usize::MAX)];
     file.read_exact(&mut contents)?;
     Ok(FileData { contents: Cow::Owned(contents), executable: crate::file_mode::is_executable(&metadata) })

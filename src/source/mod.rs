@@ -79,15 +79,14 @@ pub(crate) struct FileData {
 }
 
 impl SourceFile {
-    /// Its bytes and mode (read from disk now for a file there).
-    pub(crate) fn read(&self) -> Result<FileData> {
+    /// Its bytes and mode (read from disk now for a file there), refusing a
+    /// file over `max_bytes` before reading it.
+    pub(crate) fn read(&self, max_bytes: u64) -> Result<FileData> {
         match self {
             SourceFile::Embedded { contents, executable } => {
                 Ok(FileData { contents: Cow::Borrowed(contents), executable: *executable })
             }
-            SourceFile::OnDisk(path) => {
-                listing::read_file(path).map_err(|e| Error::io("read template file", path, e))
-            }
+            SourceFile::OnDisk(path) => listing::read_file(path, max_bytes),
         }
     }
 }
@@ -143,11 +142,11 @@ impl SourceTree {
 
     /// The text of a file by template-relative path, for `include` and
     /// `extends`: `None` when there is no such file or it is not UTF-8.
-    pub(crate) fn text(&self, path: &str) -> Result<Option<String>> {
+    pub(crate) fn text(&self, path: &str, max_bytes: u64) -> Result<Option<String>> {
         for list in [&self.entries, &self.includes] {
             let Ok(index) = list.binary_search_by(|e| e.path.as_str().cmp(path)) else { continue };
             let Some(file) = &list[index].file else { return Ok(None) };
-            return Ok(String::from_utf8(file.read()?.contents.into_owned()).ok());
+            return Ok(String::from_utf8(file.read(max_bytes)?.contents.into_owned()).ok());
         }
         Ok(None)
     }

@@ -363,7 +363,7 @@ fn a_run_whose_staging_vanishes_fails_and_writes_nothing() {
         .status(5)
         .stderr_starts_with("error: cannot create directory ")
         .stderr_contains("/out/.stamp-staging-")
-        .leaves_tree("out", "")
+        .leaves_no("out")
         .run();
 }
 
@@ -409,4 +409,78 @@ fn concurrent_force_runs_into_one_project_never_mix_their_trees() {
         assert_eq!(writers.len(), 1, "round {round}: the project mixes {writers:?}");
         assert!(staging_left(&scratch.path("out")).is_empty(), "round {round}");
     }
+}
+
+/// Templates that would hang, exhaust memory or crash stamp end in one
+/// `error:` line, exit 3, with nothing written.
+#[test]
+fn unbounded_templates_end_in_a_clean_error() {
+    for source in [
+        "{% now 'utc' + 'days=1e300' %}",
+        "{{ {'a': 1} | jsonify(1000000000000) }}",
+        "{{ {'a': 1} | tojson(indent=1000000000000) }}",
+        "{{ 'a\nb' | indent(1000000000000) }}",
+        "{{ random_ascii_string(100000000000) }}",
+        "{{ range(100000000000) | list | length }}",
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        "{% for i in range(100000) %}{{ 'x' * 1000000 }}{% endfor %}",
+    ] {
+        let (_, run) = Test::new()
+            .template(&[
+                ("stamp.toml", &format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n")),
+                ("{{cookiecutter.n}}/f.txt", source),
+            ])
+            .args(&["--no-input", "-o", "out"])
+            .status(3)
+            .stderr_starts_with("error: template error in {{cookiecutter.n}}/f.txt:")
+            .leaves_no("out")
+            .run();
+        assert_eq!(run.stderr.lines().count(), 1, "{source}: {}", run.stderr);
+    }
+}
+
+/// The limits are documented defaults that the environment can change.
+#[test]
+fn the_limits_can_be_set_from_the_environment() {
+    let template = [
+        ("stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n")),
+        ("{{cookiecutter.n}}/f.txt", "{% for i in range(100) %}{{ i }}{% endfor %}\n".to_owned()),
+    ];
+    let template: Vec<(&str, &str)> = template.iter().map(|(p, c)| (*p, c.as_str())).collect();
+    let (scratch, _) = Test::new()
+        .template(&template)
+        .args(&["--no-input", "-o", "out"])
+        .env("STAMP_MAX_FUEL", "100")
+        .status(3)
+        .stderr(
+            "error: template error in {{cookiecutter.n}}/f.txt:1:29: \
+             the template does more work than stamp allows (see the limits in the README)\n",
+        )
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--no-input", "-o", "out"])
+        .env("STAMP_MAX_FILE_BYTES", "10")
+        .status(3)
+        .stderr(
+            "error: bad template tpl/{{cookiecutter.n}}/f.txt: it is 45 bytes, \
+             more than the 10 a template file may hold\n",
+        )
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--no-input", "-o", "out"])
+        .env("STAMP_MAX_PROJECT_BYTES", "100")
+        .status(3)
+        .stderr("error: bad template app: the project would hold more than 100 bytes\n")
+        .leaves_no("out/app")
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--no-input", "-o", "out"])
+        .env("STAMP_MAX_FUEL", "lots")
+        .status(2)
+        .stderr("error: STAMP_MAX_FUEL must be a whole number, not \"lots\"\n")
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--no-input", "-o", "out"])
+        .env("STAMP_MAX_FUEL", "100000")
+        .run();
 }
