@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::file_mode::is_executable;
+use crate::file_mode::{is_executable, is_private};
 use crate::render::{Plan, PlannedFile};
 
 /// What to do when the project directory already exists.
@@ -96,6 +96,7 @@ fn action_for(target: &Path, file: &PlannedFile, on_existing: OnExisting) -> Res
         return Ok(Action::Skip);
     }
     let same = fs::read(target).map_err(|e| Error::io("read", target, e))? == file.contents
-        && is_executable(&metadata) == file.executable;
+        && is_executable(&metadata) == file.executable
+        && (!file.private || is_private(&metadata));
     Ok(if same { Action::Identical } else { Action::Overwrite })
 }

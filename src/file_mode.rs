@@ -11,3 +11,15 @@ pub(crate) fn is_executable(metadata: &std::fs::Metadata) -> bool {
 pub(crate) fn is_executable(_: &std::fs::Metadata) -> bool {
     false
 }
+
+/// Whether only the owner has any permission.
+#[cfg(unix)]
+pub(crate) fn is_private(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    metadata.permissions().mode().trailing_zeros() >= 6
+}
+
+#[cfg(not(unix))]
+pub(crate) fn is_private(_: &std::fs::Metadata) -> bool {
+    true
+}

@@ -24,36 +24,80 @@ pub struct GivenValue {
     pub origin: String,
 }
 
+impl GivenValue {
+    /// Whether it was given as a `KEY=VALUE` argument, which other users of
+    /// the machine can read while stamp runs.
+    pub fn is_from_command_line(&self) -> bool {
+        self.origin == COMMAND_LINE
+    }
+}
+
 /// Values given before any question is asked; later ones override earlier ones.
 #[derive(Debug, Clone, Default)]
 pub struct Given {
     values: IndexMap<String, GivenValue>,
 }
 
+/// Where a `KEY=VALUE` argument is said to come from.
+const COMMAND_LINE: &str = "the command line";
+
+/// Prefix of the environment variables that answer questions.
+pub(crate) const ENVIRONMENT_PREFIX: &str = "STAMP_ANSWER_";
+
+/// The format of an answers file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnswersFormat {
+    /// `.toml`
+    Toml,
+    /// `.json`
+    Json,
+    /// `.yaml` or `.yml`
+    Yaml,
+}
+
+impl AnswersFormat {
+    /// The format a file name's extension names, if any.
+    pub fn from_path(path: &Path) -> Option<AnswersFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "toml" => Some(AnswersFormat::Toml),
+            "json" => Some(AnswersFormat::Json),
+            "yaml" | "yml" => Some(AnswersFormat::Yaml),
+            _ => None,
+        }
+    }
+}
+
 impl Given {
     /// Reads an answers file: a flat table in TOML, JSON or YAML, chosen by extension.
     pub fn load_file(&mut self, path: &Path) -> Result<()> {
-        let shown = path.display().to_string();
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if !matches!(extension.as_str(), "toml" | "json" | "yaml" | "yml") {
+        let Some(format) = AnswersFormat::from_path(path) else {
             return Err(Error::InvalidInput(format!(
-                "answers file {shown} must end in .toml, .json, .yaml or .yml"
+                "answers file {} must end in .toml, .json, .yaml or .yml",
+                path.display()
             )));
-        }
+        };
         let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::InvalidData => {
                 Error::AnswersSyntax { path: path.to_owned(), message: "it is not UTF-8 text".into() }
             }
             _ => Error::io("read answers file", path, e),
         })?;
+        self.load_text(text, format, path)
+    }
+
+    /// Reads answers from `text` in `format`; `path` names them in messages
+    /// (`<stdin>` for answers piped in).
+    pub fn load_text(&mut self, text: String, format: AnswersFormat, path: &Path) -> Result<()> {
+        let shown = path.display().to_string();
         // Editors on some systems start UTF-8 files with a byte-order mark.
         let text = match text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_owned(),
             None => text,
         };
         let syntax = |message: String| Error::AnswersSyntax { path: path.to_owned(), message };
-        let entries: Vec<(String, RawValue, String)> = match extension.as_str() {
-            "toml" => {
+        let entries: Vec<(String, RawValue, String)> = match format {
+            AnswersFormat::Toml => {
                 let table: IndexMap<String, toml::Spanned<RawValue>> =
                     toml::from_str(&text).map_err(|err| {
                         let at = err
@@ -70,14 +114,14 @@ impl Given {
                     })
                     .collect()
             }
-            "json" => {
+            AnswersFormat::Json => {
                 let mut deserializer = serde_json::Deserializer::from_str(&text);
                 let table: IndexMap<String, RawValue> = unique_keys(&mut deserializer)
                     .and_then(|table| deserializer.end().map(|()| table))
                     .map_err(|err| syntax(format!("line {}: {err}", err.line())))?;
                 table.into_iter().map(|(k, v)| (k, v, shown.clone())).collect()
             }
-            "yaml" | "yml" => {
+            AnswersFormat::Yaml => {
                 let table: Option<IndexMap<String, RawValue>> =
                     serde_saphyr::from_str(&text).map_err(|err| {
                         // The parser's message comes with a source excerpt; keep its first line.
@@ -87,7 +131,6 @@ impl Given {
                     })?;
                 table.unwrap_or_default().into_iter().map(|(k, v)| (k, v, shown.clone())).collect()
             }
-            _ => unreachable!("extension checked above"),
         };
         for (key, raw, origin) in entries {
             if key == TEMPLATE_KEY || key == VERSION_KEY {
@@ -104,11 +147,27 @@ impl Given {
             Some((key, value)) if !key.trim().is_empty() => {
                 self.values.insert(
                     key.trim().to_owned(),
-                    GivenValue { raw: RawValue::Text(value.to_owned()), origin: "the command line".into() },
+                    GivenValue { raw: RawValue::Text(value.to_owned()), origin: COMMAND_LINE.into() },
                 );
                 Ok(())
             }
-            _ => Err(Error::InvalidInput(format!("expected KEY=VALUE, found {pair:?}"))),
+            // The argument is not shown: it may be a secret that lost its `KEY=`.
+            _ => Err(Error::InvalidInput(format!(
+                "expected KEY=VALUE, found an argument of {} characters without a key",
+                pair.chars().count()
+            ))),
+        }
+    }
+
+    /// Takes answers from environment variables named `STAMP_ANSWER_<name>`
+    /// (the question's name as it is spelled), so that secrets need not be
+    /// put on the command line; pass `std::env::vars()`.
+    pub fn load_environment(&mut self, vars: impl IntoIterator<Item = (String, String)>) {
+        for (name, value) in vars {
+            if let Some(key) = name.strip_prefix(ENVIRONMENT_PREFIX).filter(|k| !k.is_empty()) {
+                let origin = format!("the environment ({name})");
+                self.values.insert(key.to_owned(), GivenValue { raw: RawValue::Text(value), origin });
+            }
         }
     }
 

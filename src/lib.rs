@@ -46,7 +46,7 @@ pub use cli::run;
 pub use engine::{Determinism, Limits};
 pub use error::{Error, Result};
 pub use events::{Event, Phase, Reporter};
-pub use given::{Given, GivenValue};
+pub use given::{AnswersFormat, Given, GivenValue};
 pub use hooks::Consent;
 pub use interrupt::{Abandoned, abandon_runs};
 pub use model::{Answer, DefaultValue, Kind, Manifest, Question, RawValue, TemplateInfo, Validation};

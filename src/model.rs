@@ -147,6 +147,9 @@ pub struct Question {
     pub validation: Option<Validation>,
     /// A template; the question is asked only when it renders truthy.
     pub when: Option<String>,
+    /// Whether its default is made from a secret answer: its value is then
+    /// kept out of records, prompts and messages, as a secret's is.
+    pub derived_from_secret: bool,
 }
 
 impl Question {
@@ -162,7 +165,13 @@ impl Question {
             choices,
             validation: None,
             when: None,
+            derived_from_secret: false,
         }
+    }
+
+    /// Whether its value is secret: a secret, or made from one.
+    pub fn is_confidential(&self) -> bool {
+        self.kind == Kind::Secret || self.derived_from_secret
     }
 
     /// Turns a value from a file, a flag, a reply or a rendered default into
@@ -210,7 +219,7 @@ impl Question {
         if let (Some(validation), Answer::String(text)) = (&self.validation, &answer)
             && !validation.matches(text)
         {
-            let shown = if self.kind == Kind::Secret { "the value".to_owned() } else { quoted(text) };
+            let shown = if self.is_confidential() { "the value".to_owned() } else { quoted(text) };
             return Err(match &validation.message {
                 Some(message) => format!("{shown}: {message}"),
                 None => format!("{shown} does not match {}", validation.pattern),

@@ -74,6 +74,9 @@ pub struct Outcome {
     pub next_steps: Option<String>,
     /// Hooks the template has that did not run, because consent was withheld.
     pub skipped_hooks: Vec<String>,
+    /// Secret questions answered on the command line, where other users of
+    /// the machine could read them.
+    pub exposed_secrets: Vec<String>,
 }
 
 /// A project rendered in memory, with what rendered it.
@@ -137,7 +140,15 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         Some(template) => Some(engine.render_str("stamp.toml: next_steps", template, context)?),
         None => None,
     };
-    Ok(Outcome { template: manifest.info.label(), destination, actions, next_steps, skipped_hooks })
+    let exposed_secrets = resolution.exposed.clone();
+    Ok(Outcome {
+        template: manifest.info.label(),
+        destination,
+        actions,
+        next_steps,
+        skipped_hooks,
+        exposed_secrets,
+    })
 }
 
 /// Resolves the answers and renders the whole project in memory (for stamp
@@ -257,7 +268,7 @@ fn resolve(
 
 /// Names the project's entries, adding the record the dialect keeps.
 fn lay_out<'a>(tree: &'a SourceTree, engine: &'a Engine, resolution: &'a Resolution) -> Result<Layout<'a>> {
-    let mut layout = render::layout(tree, engine, &resolution.context)?;
+    let mut layout = render::layout(tree, engine, &resolution.context, &resolution.secrets)?;
     if let Some((path, text)) = &resolution.record {
         layout.add_file(path, text.clone().into_bytes());
     }

@@ -113,8 +113,11 @@ impl Prompter for TerminalPrompter {
                     .map_err(prompt_error)?;
                 Answer::List(indices.into_iter().map(|i| question.choices[i].clone()).collect())
             }
-            Kind::Secret => return self.ask_secret(question, proposal).map(Some),
-            Kind::String | Kind::Integer => {
+            // A value made from a secret is not shown either.
+            Kind::String | Kind::Secret if question.is_confidential() => {
+                return self.ask_secret(question, proposal).map(Some);
+            }
+            Kind::String | Kind::Secret | Kind::Integer => {
                 let mut input = Input::<String>::with_theme(&self.theme).with_prompt(prompt).validate_with(
                     |reply: &String| question.parse(&RawValue::Text(reply.clone())).map(|_| ()),
                 );

@@ -115,11 +115,11 @@ fn property(q: &Question) -> Json {
         object.insert("pattern".into(), v.pattern.as_str().into());
     }
     if let Some(DefaultValue::Literal(a)) = &q.default
-        && q.kind != Kind::Secret
+        && !q.is_confidential()
     {
         object.insert("default".into(), a.to_json());
     }
-    if q.kind == Kind::Secret {
+    if q.is_confidential() {
         object.insert("writeOnly".into(), true.into());
     }
     p

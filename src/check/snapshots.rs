@@ -336,8 +336,11 @@ fn write_tree(dir: &Path, stored: &Tree, rendered: &Tree) -> Result<()> {
             continue;
         }
         let target = dir.join(path);
-        let file =
-            crate::render::PlannedFile { contents: state.contents.clone(), executable: state.executable };
+        let file = crate::render::PlannedFile {
+            contents: state.contents.clone(),
+            executable: state.executable,
+            private: false,
+        };
         crate::output::replace_file(&target, &file)?;
     }
     Ok(())

@@ -4,7 +4,7 @@
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,8 +15,9 @@ use console::style;
 mod progress;
 
 use crate::{
-    Action, CaseOutcome, Consent, Determinism, Error, Event, Given, Limits, NoPrompter, OnExisting, Outcome,
-    Phase, Prompter, Request, Result, SourceTree, TemplateSource, TerminalPrompter, generate,
+    Action, AnswersFormat, CaseOutcome, Consent, Determinism, Error, Event, Given, Limits, NoPrompter,
+    OnExisting, Outcome, Phase, Prompter, Request, Result, SourceTree, TemplateSource, TerminalPrompter,
+    generate,
 };
 use progress::Progress;
 
@@ -54,9 +55,13 @@ struct NewArgs {
     /// Where the project directory is created.
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     output_dir: PathBuf,
-    /// An answers file (.toml, .json, .yaml or .yml) holding `name = value` pairs.
+    /// An answers file (.toml, .json, .yaml or .yml) holding `name = value` pairs; `-` reads
+    /// them from stdin (with --answers-format), which keeps secrets off the command line.
     #[arg(short, long, value_name = "FILE")]
     answers: Option<PathBuf>,
+    /// The format of answers read from stdin (`-a -`).
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    answers_format: Option<FormatArg>,
     /// Answer one question; repeatable.
     #[arg(short = 'd', long = "define", value_name = "KEY=VALUE")]
     define: Vec<String>,
@@ -85,6 +90,14 @@ struct NewArgs {
     /// Print one line per file.
     #[arg(short, long)]
     verbose: bool,
+}
+
+/// `--answers-format` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Toml,
+    Json,
+    Yaml,
 }
 
 /// `--accept-hooks` values.
@@ -185,9 +198,31 @@ fn dispatch(cli: Cli) -> Result<u8> {
 
 fn new(args: NewArgs) -> Result<()> {
     let mut given = Given::default();
-    if let Some(path) = &args.answers {
-        given.load_file(path)?;
+    match (&args.answers, args.answers_format) {
+        (Some(path), Some(format)) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidData => {
+                    Error::AnswersSyntax { path: "<stdin>".into(), message: "it is not UTF-8 text".into() }
+                }
+                _ => Error::io("read answers from", "stdin", e),
+            })?;
+            let format = match format {
+                FormatArg::Toml => AnswersFormat::Toml,
+                FormatArg::Json => AnswersFormat::Json,
+                FormatArg::Yaml => AnswersFormat::Yaml,
+            };
+            given.load_text(text, format, Path::new("<stdin>"))?;
+        }
+        (Some(path), None) if path.as_os_str() == "-" => {
+            return Err(Error::InvalidInput(
+                "-a - reads answers from stdin: say their format with --answers-format".into(),
+            ));
+        }
+        (Some(path), _) => given.load_file(path)?,
+        (None, _) => {}
     }
+    given.load_environment(std::env::vars());
     for pair in args.define.iter().chain(&args.pairs) {
         given.set_pair(pair)?;
     }
@@ -206,7 +241,10 @@ fn new(args: NewArgs) -> Result<()> {
         limits: limits_from_env()?,
     };
     let stderr_is_terminal = std::io::stderr().is_terminal();
-    let interactive = !args.no_input && std::io::stdin().is_terminal() && stderr_is_terminal;
+    // Answers piped in use stdin up: nothing is left to answer prompts with.
+    let answers_on_stdin = args.answers.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let interactive =
+        !args.no_input && !answers_on_stdin && std::io::stdin().is_terminal() && stderr_is_terminal;
     let request = Request {
         hooks: match args.accept_hooks {
             Some(HookConsent::Yes) => Consent::Yes,
@@ -229,6 +267,13 @@ fn new(args: NewArgs) -> Result<()> {
             plan.push_str(&format!("{:<9} {}\n", action.label(), plan_path(path)));
         }
         print_stdout(&plan)?;
+    }
+    for name in &outcome.exposed_secrets {
+        eprintln!(
+            "{} the secret `{name}` was given on the command line, where other users of this machine can \
+             read it; pass it as STAMP_ANSWER_{name} or in an answers file on stdin (-a - --answers-format toml)",
+            style("warning:").yellow().bold().for_stderr()
+        );
     }
     // Hooks skipped because nobody could be asked (not because `--accept-hooks no` said so).
     if !outcome.skipped_hooks.is_empty()
@@ -491,8 +536,8 @@ fn print_error(err: &Error, verbose: bool, context: Option<&str>) {
         _ => format!("{label} {prefix}{err}"),
     };
     if let Error::Render { source, .. } = err {
-        if verbose {
-            text.push_str(&format!("\n{}", source.display_debug_info()));
+        if verbose && let Some(excerpt) = excerpt(source) {
+            text.push_str(&format!("\n{excerpt}"));
         }
     } else {
         let mut cause = std::error::Error::source(err);
@@ -505,6 +550,27 @@ fn print_error(err: &Error, verbose: bool, context: Option<&str>) {
         text.push_str("; pass --force to replace the template's files in it");
     }
     eprintln!("{text}");
+}
+
+/// The lines of the template up to the one that failed, numbered, with a
+/// caret under the failing part. Unlike minijinja's debug info it never
+/// shows the values of variables, which may be secrets.
+fn excerpt(err: &minijinja::Error) -> Option<String> {
+    let source = err.template_source()?;
+    let line = err.line()?;
+    let lines: Vec<&str> = source.lines().collect();
+    let first = line.saturating_sub(3).max(1);
+    let mut out = String::new();
+    for number in first..=line.min(lines.len()) {
+        out.push_str(&format!("{number:>4} | {}\n", lines[number - 1]));
+    }
+    if let Some(range) = err.range() {
+        let line_start = source[..range.start.min(source.len())].rfind('\n').map_or(0, |i| i + 1);
+        let column = source[line_start..range.start.min(source.len())].chars().count();
+        let width = source.get(range.clone()).map_or(1, |s| s.chars().count().max(1));
+        out.push_str(&format!("     | {}{}", " ".repeat(column), "^".repeat(width)));
+    }
+    Some(out.trim_end().to_owned())
 }
 
 fn pretty(json: &serde_json::Value) -> String {

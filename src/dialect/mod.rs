@@ -66,6 +66,11 @@ pub(crate) struct Resolution {
     pub context: Value,
     /// A file the project keeps (path, text), from which it can be made again.
     pub record: Option<(&'static str, String)>,
+    /// The values of secret answers (and those made from them): files that
+    /// hold one are made readable by their owner only.
+    pub secrets: Vec<String>,
+    /// Secret questions answered on the command line, to warn about.
+    pub exposed: Vec<String>,
 }
 
 /// Where the template and the project are, for dialects whose templates can

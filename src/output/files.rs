@@ -103,9 +103,14 @@ fn create_file(target: &Path, file: &PlannedFile) -> std::io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
-    if file.executable {
+    {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o777);
+        options.mode(match (file.executable, file.private) {
+            (true, true) => 0o700,
+            (true, false) => 0o777,
+            (false, true) => 0o600,
+            (false, false) => 0o666,
+        });
     }
     options.open(target)?.write_all(&file.contents)
 }

@@ -255,7 +255,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> PlannedFile {
-        PlannedFile { contents: text.as_bytes().to_vec(), executable: false }
+        PlannedFile { contents: text.as_bytes().to_vec(), executable: false, private: false }
     }
 
     /// A destination holding `keep`, `gone` and `x` (a file), and a staging

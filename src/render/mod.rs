@@ -37,6 +37,8 @@ pub(crate) struct Layout<'a> {
     engine: &'a Engine,
     context: &'a Value,
     new_lines: Option<String>,
+    /// Secret values: a file holding one is private.
+    secrets: &'a [String],
 }
 
 /// One entry of a [`Layout`]: its project-relative path and, for a file,
@@ -60,7 +62,13 @@ enum Contents<'a> {
 /// Names every entry of `tree` (a directory's name is needed by everything
 /// inside it, so this runs in path order) and leaves the contents to
 /// [`Layout::render`] or [`Layout::render_each`].
-pub(crate) fn layout<'a>(tree: &'a SourceTree, engine: &'a Engine, context: &'a Value) -> Result<Layout<'a>> {
+/// Files holding one of `secrets` are made private.
+pub(crate) fn layout<'a>(
+    tree: &'a SourceTree,
+    engine: &'a Engine,
+    context: &'a Value,
+    secrets: &'a [String],
+) -> Result<Layout<'a>> {
     let dialect = tree.dialect();
     let new_lines = dialect.new_lines(context);
     let root = render_component(engine, &tree.top, &tree.top, context, engine.syntax().is_plain())?;
@@ -89,7 +97,7 @@ pub(crate) fn layout<'a>(tree: &'a SourceTree, engine: &'a Engine, context: &'a 
     let dirs: std::collections::HashSet<String> =
         entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.clone()).collect();
     entries.retain(|e| e.file.is_none() || !dirs.contains(&e.path));
-    Ok(Layout { root, entries, naming_error, bytes: AtomicU64::new(0), engine, context, new_lines })
+    Ok(Layout { root, entries, naming_error, bytes: AtomicU64::new(0), engine, context, new_lines, secrets })
 }
 
 impl Layout<'_> {
@@ -172,11 +180,17 @@ impl Layout<'_> {
     /// cores; binary ones (found out here too) are copied as they are.
     fn contents(&self, contents: &Contents) -> Result<PlannedFile> {
         let limits = self.engine.limits();
-        let file = match contents {
-            Contents::Made(bytes) => PlannedFile { contents: bytes.clone(), executable: false },
+        let mut file = match contents {
+            Contents::Made(bytes) => {
+                PlannedFile { contents: bytes.clone(), executable: false, private: false }
+            }
             Contents::Verbatim(file) => {
                 let read = file.read(limits.file_bytes)?;
-                PlannedFile { contents: read.contents.into_owned(), executable: read.executable }
+                PlannedFile {
+                    contents: read.contents.into_owned(),
+                    executable: read.executable,
+                    private: false,
+                }
             }
             Contents::Render { source_path, file } => {
                 let read = file.read(limits.file_bytes)?;
@@ -186,9 +200,11 @@ impl Layout<'_> {
                     }
                     None => read.contents.into_owned(),
                 };
-                PlannedFile { contents, executable: read.executable }
+                PlannedFile { contents, executable: read.executable, private: false }
             }
         };
+        file.private =
+            self.secrets.iter().any(|s| memchr::memmem::find(&file.contents, s.as_bytes()).is_some());
         let size = u64::try_from(file.contents.len()).unwrap_or(u64::MAX);
         let total = self.bytes.fetch_add(size, Ordering::Relaxed).saturating_add(size);
         if total > limits.project_bytes {

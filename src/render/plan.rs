@@ -25,4 +25,6 @@ pub struct PlannedFile {
     pub contents: Vec<u8>,
     /// Whether the file gets execute permission.
     pub executable: bool,
+    /// Whether only its owner may read it: it holds a secret answer.
+    pub private: bool,
 }

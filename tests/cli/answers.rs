@@ -1,6 +1,8 @@
 //! Answers from files and flags: formats, precedence, validation, and never
 //! waiting for a prompt without a terminal.
 
+use std::fs;
+
 use crate::support::{Scratch, Test, basic_template};
 
 #[test]
@@ -135,5 +137,79 @@ fn duplicate_keys_are_refused_and_a_byte_order_mark_is_accepted() {
         .file("bom.json", "\u{feff}{\"name\": \"Bom App\"}")
         .args(&["-t", "tpl", "--no-input", "-a", "bom.json"])
         .leaves_file("bom-app/README.md", "# Bom App\nLicense: MIT\n")
+        .run();
+}
+
+/// A template with a secret, a value made from it, and files with and without it.
+const SECRET_TEMPLATE: &[(&str, &str)] = &[
+    (
+        "stamp.toml",
+        "[template]\nname = \"s\"\nversion = \"1\"\n\
+         [[variables]]\nname = \"db_password\"\ntype = \"secret\"\n\
+         [[variables]]\nname = \"database_url\"\ndefault = \"postgresql://app:{{ cookiecutter.db_password }}@db/app\"\n\
+         [[variables]]\nname = \"dsn\"\ndefault = \"{{ cookiecutter.database_url }}?sslmode=require\"\n\
+         validation = { regex = \"postgresql://.*\" }\n",
+    ),
+    ("{{cookiecutter.db_password|length}}/config.env", "DATABASE_URL={{ cookiecutter.dsn }}\n"),
+    ("{{cookiecutter.db_password|length}}/README.md", "no secrets here\n"),
+];
+
+/// Secrets, and values made from them, stay out of the record, the files
+/// that do not need them, and every message; they can be given without the
+/// command line, and giving them there is warned about.
+#[test]
+fn secrets_and_values_made_from_them_are_kept_out_of_sight() {
+    use std::os::unix::fs::PermissionsExt;
+    let (scratch, _) = Test::new()
+        .template(SECRET_TEMPLATE)
+        .args(&["--no-input", "-o", "env"])
+        .env("STAMP_ANSWER_db_password", "s3cretpw")
+        .stderr_lacks("warning")
+        .leaves_file("env/8/config.env", "DATABASE_URL=postgresql://app:s3cretpw@db/app?sslmode=require\n")
+        .run();
+    let record = fs::read_to_string(scratch.path("env/8/.stamp-answers.toml")).unwrap();
+    assert!(
+        !record.contains("s3cretpw") && !record.contains("database_url") && !record.contains("dsn"),
+        "{record}"
+    );
+    let mode = |path: &str| fs::metadata(scratch.path(path)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("env/8/config.env"), 0o600, "a file holding a secret is its owner's only");
+    assert_ne!(mode("env/8/README.md") & 0o044, 0, "other files keep the usual mode");
+
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--no-input", "-o", "stdin", "-a", "-", "--answers-format", "toml"])
+        .stdin("db_password = \"s3cretpw\"\n")
+        .stderr_lacks("warning")
+        .leaves_file("stdin/8/config.env", "DATABASE_URL=postgresql://app:s3cretpw@db/app?sslmode=require\n")
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--no-input", "-o", "stdin", "-a", "-"])
+        .status(2)
+        .stderr("error: -a - reads answers from stdin: say their format with --answers-format\n")
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--no-input", "-o", "argv", "db_password=s3cretpw"])
+        .stderr_starts_with(
+            "warning: the secret `db_password` was given on the command line, where other users of this machine can read it",
+        )
+        .run();
+    // A value made from a secret that fails its validation is not quoted.
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "--no-input", "-o", "bad", "db_password=s3cretpw", "database_url=mysql://x"])
+        .status(2)
+        .stderr_lacks("mysql://x")
+        .stderr_contains("the value does not match")
+        .run();
+    // Verbose template errors show the template, not the values it saw.
+    Test::in_scratch(&scratch)
+        .file(
+            "tpl/{{cookiecutter.db_password|length}}/broken.txt",
+            "{{ cookiecutter.db_password }}{{ cookiecutter.nope }}\n",
+        )
+        .args(&["-t", "tpl", "--no-input", "-o", "verbose", "-v"])
+        .env("STAMP_ANSWER_db_password", "s3cretpw")
+        .status(3)
+        .stderr_contains("   1 | {{ cookiecutter.db_password }}{{ cookiecutter.nope }}")
+        .stderr_lacks("s3cretpw")
         .run();
 }

@@ -255,7 +255,8 @@ impl Dialect for Definition {
         engine: &Engine,
         origin: &Origin,
     ) -> Result<Resolution> {
-        Ok(Resolution { context: self.context(given, prompter, engine, origin)?, record: None })
+        let context = self.context(given, prompter, engine, origin)?;
+        Ok(Resolution { context, record: None, secrets: Vec::new(), exposed: Vec::new() })
     }
 
     /// `_new_lines`, read from the context: like any variable it may be overridden.

@@ -20,8 +20,7 @@ pub(crate) struct Answers {
 
 impl Answers {
     /// The answer to a question, if it has one.
-    #[cfg(test)]
-    fn get(&self, name: &str) -> Option<&Answer> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Answer> {
         self.values.get(name)
     }
 
@@ -38,7 +37,7 @@ impl Answers {
         table.insert(TEMPLATE_KEY.into(), manifest.info.name.clone().into());
         table.insert(VERSION_KEY.into(), manifest.info.version.clone().into());
         for (name, answer) in &self.values {
-            if manifest.question(name).is_some_and(|q| q.kind != Kind::Secret) {
+            if manifest.question(name).is_some_and(|q| !q.is_confidential()) {
                 table.insert(name.clone(), answer.to_toml());
             }
         }

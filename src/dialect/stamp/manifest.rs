@@ -101,11 +101,15 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
     };
     let mut questions = Vec::new();
     let mut seen = HashSet::new();
+    let mut confidential = HashSet::new();
     for variable in raw.variables {
         let span = variable.span();
         let variable = variable.into_inner();
         let name = variable.name.get_ref().clone();
-        if let Some(question) = check_variable(variable, span, &seen, &mut problems) {
+        if let Some(question) = check_variable(variable, span, &seen, &confidential, &mut problems) {
+            if question.is_confidential() {
+                confidential.insert(name.clone());
+            }
             questions.push(question);
         }
         seen.insert(name);
@@ -118,11 +122,14 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
 }
 
 /// Checks one `[[variables]]` entry; `earlier` holds the names declared
-/// before it, the only ones its default and condition may use.
+/// before it, the only ones its default and condition may use, and
+/// `confidential` those of them whose values are secret: a default that
+/// uses one is secret too.
 fn check_variable(
     raw: RawVariable,
     span: Range<usize>,
     earlier: &HashSet<String>,
+    confidential: &HashSet<String>,
     problems: &mut Problems,
 ) -> Option<Question> {
     let before = problems.list.len();
@@ -180,6 +187,7 @@ fn check_variable(
         choices,
         validation,
         when: None,
+        derived_from_secret: false,
     };
 
     if let Some(when) = &raw.when {
@@ -191,7 +199,8 @@ fn check_variable(
         let value = default.get_ref();
         let template = match value {
             toml::Value::String(s) if s.contains("{{") || s.contains("{%") => {
-                check_template_refs(&label, "default", s, default.span(), earlier, problems);
+                let used = check_template_refs(&label, "default", s, default.span(), earlier, problems);
+                question.derived_from_secret = used.iter().any(|name| confidential.contains(name));
                 Some(s.clone())
             }
             _ => None,
@@ -212,7 +221,7 @@ fn check_variable(
 }
 
 /// Checks that a default or condition parses and refers only to questions
-/// declared before this one.
+/// declared before this one; returns the questions it uses.
 fn check_template_refs(
     label: &str,
     field: &str,
@@ -220,7 +229,7 @@ fn check_template_refs(
     span: Range<usize>,
     earlier: &HashSet<String>,
     problems: &mut Problems,
-) {
+) -> Vec<String> {
     // Built once: a manifest has many fields to check, and the built-in one is read on every run.
     static ENGINE: LazyLock<Engine> =
         LazyLock::new(|| Engine::new(&Syntax::default(), Determinism::default()));
@@ -228,17 +237,18 @@ fn check_template_refs(
         Ok(used) => used,
         Err(detail) => {
             problems.add(span, format!("{label}: `{field}` is not a valid template: {detail}"));
-            return;
+            return Vec::new();
         }
     };
-    for used in used {
-        if !earlier.contains(&used) {
+    for used in &used {
+        if !earlier.contains(used) {
             problems.add(
                 span.clone(),
                 format!("{label}: `{field}` uses `{used}`, which is not a question declared before it"),
             );
         }
     }
+    used
 }
 
 #[cfg(test)]

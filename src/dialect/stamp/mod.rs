@@ -12,7 +12,7 @@ use minijinja::Value;
 use super::{Dialect, Origin, Resolution};
 use crate::engine::{Engine, Syntax};
 use crate::error::{Error, Problem, Result};
-use crate::given::Given;
+use crate::given::{Given, GivenValue};
 use crate::model::Manifest;
 use crate::prompt::Prompter;
 
@@ -91,9 +91,21 @@ impl Dialect for StampTemplate {
         _: &Origin,
     ) -> Result<Resolution> {
         let answers = answers::resolve(&self.manifest, given, prompter, engine)?;
+        let confidential = || self.manifest.questions.iter().filter(|q| q.is_confidential());
+        let secrets = confidential()
+            .filter_map(|q| answers.get(&q.name))
+            .map(ToString::to_string)
+            .filter(|value| !value.is_empty())
+            .collect();
+        let exposed = confidential()
+            .filter(|q| given.get(&q.name).is_some_and(GivenValue::is_from_command_line))
+            .map(|q| q.name.clone())
+            .collect();
         Ok(Resolution {
             context: answers.context(),
             record: Some((ANSWERS_FILE, answers.to_answers_file(&self.manifest))),
+            secrets,
+            exposed,
         })
     }
 
