@@ -214,7 +214,7 @@ fn write(
     output::clean_stale_staging(&parent, destination)?;
     if fs::symlink_metadata(destination).is_err() {
         let actions = layout.files().map(|path| (Action::Create, path.to_owned())).collect();
-        let staging = Staging::begin(&parent, &layout.root)?;
+        let staging = Staging::begin(&parent, destination)?;
         run_stage(Stage::PreGenProject, staging.root())?;
         // Each file is written as soon as it is rendered, on every core,
         // creating its directory if it is the first there (so that creating
@@ -236,7 +236,7 @@ fn write(
     let _lock = DestinationLock::take(destination)?;
     let plan = layout.render(report)?;
     let changes = changeset::compute(&plan, destination, on_existing)?;
-    let staging = Staging::begin(&parent, &plan.root)?;
+    let staging = Staging::begin(&parent, destination)?;
     run_stage(Stage::PreGenProject, staging.root())?;
     staging.stage_changes(&plan, &changes, report)?;
     run_stage(Stage::PostGenProject, staging.root())?;

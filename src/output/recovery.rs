@@ -109,7 +109,7 @@ mod tests {
     #[test]
     fn a_live_runs_staging_is_left_alone() {
         let parent = tempfile::tempdir().unwrap();
-        let live = Staging::begin(parent.path(), "project").unwrap();
+        let live = Staging::begin(parent.path(), &parent.path().join("project")).unwrap();
         clean_stale_staging(parent.path(), &parent.path().join("project")).unwrap();
         assert!(live.root().is_dir());
     }

@@ -30,6 +30,8 @@ pub(crate) struct Staging {
     /// `dir/new/<project name>`, so that hooks see the project's own name
     /// as their working directory's.
     root: PathBuf,
+    /// Where the project goes: errors name its paths, not staging's.
+    destination: PathBuf,
     /// The directories made for the staging directory to live in, innermost
     /// first: removed again unless the project was committed into them.
     made_parents: Vec<PathBuf>,
@@ -40,7 +42,8 @@ impl Staging {
     /// Creates a staging directory in `parent` (created if missing) for a
     /// project named `name`. Its name holds this process's id, so that it is
     /// never without an owner.
-    pub(crate) fn begin(parent: &Path, name: &str) -> Result<Staging> {
+    pub(crate) fn begin(parent: &Path, destination: &Path) -> Result<Staging> {
+        let name = destination.file_name().expect("a project directory has a name");
         let made_parents: Vec<PathBuf> = parent
             .ancestors()
             .take_while(|dir| fs::symlink_metadata(dir).is_err())
@@ -73,6 +76,7 @@ impl Staging {
             registration: Some(registration),
             _lock: lock,
             root,
+            destination: destination.to_owned(),
             made_parents,
             committed: false,
         })
@@ -87,13 +91,24 @@ impl Staging {
     /// `pre_gen_project` hook already made there is replaced, as cookiecutter does.
     pub(crate) fn write_file(&self, path: &str, file: &PlannedFile) -> Result<()> {
         let _critical = interrupt::critical();
-        write_below(&self.root, path, file)
+        write_below(&self.root, path, file).map_err(|e| self.at_destination(e))
+    }
+
+    /// An error about a staged path, told about the path it stands for.
+    fn at_destination(&self, err: Error) -> Error {
+        match err {
+            Error::Io { action, path, source } => match path.strip_prefix(&self.root) {
+                Ok(relative) => Error::Io { action, path: self.destination.join(relative), source },
+                Err(_) => Error::Io { action, path, source },
+            },
+            other => other,
+        }
     }
 
     /// Creates a directory of the project (and its parents).
     pub(crate) fn create_dir(&self, path: &str) -> Result<()> {
         let _critical = interrupt::critical();
-        create_dirs_below(&self.root, Path::new(path))
+        create_dirs_below(&self.root, Path::new(path)).map_err(|e| self.at_destination(e))
     }
 
     /// Stages what `changes` writes of `plan`, and every directory of the plan.
@@ -267,7 +282,7 @@ mod tests {
         for name in ["keep", "gone", "x"] {
             fs::write(destination.join(name), format!("old {name}\n")).unwrap();
         }
-        let staging = Staging::begin(parent.path(), "project").unwrap();
+        let staging = Staging::begin(parent.path(), &parent.path().join("project")).unwrap();
         (parent, destination, staging)
     }
 
