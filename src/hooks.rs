@@ -10,6 +10,7 @@ use minijinja::Value;
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::interrupt;
 
 /// When a hook runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +119,7 @@ fn run_script(hook: &Hook, script: &[u8], cwd: &Path) -> Result<()> {
     std::fs::write(file.path(), script).map_err(|e| Error::io("write", file.path(), e))?;
     // Close the file before executing it, or Linux refuses with "text file busy".
     let path = file.into_temp_path();
+    let _script = interrupt::register_scratch(&path);
     let mut command = if extension.as_deref() == Some(".py") {
         let mut c = Command::new("python3");
         c.arg(&*path);
@@ -127,10 +129,21 @@ fn run_script(hook: &Hook, script: &[u8], cwd: &Path) -> Result<()> {
         Command::new(&*path)
     };
     // Hooks may print; stdout belongs to stamp's machine-readable output.
-    let status =
-        command.current_dir(cwd).stdin(Stdio::null()).stdout(std::io::stderr()).status().map_err(|e| {
-            Error::Hook { name: hook.file_name.clone(), message: format!("cannot run it: {e}") }
-        })?;
+    command.current_dir(cwd).stdin(Stdio::null()).stdout(std::io::stderr());
+    // In a process group of its own, which an interrupt stops whole.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let cannot_run = |e: std::io::Error| Error::Hook {
+        name: hook.file_name.clone(),
+        message: format!("cannot run it: {e}"),
+    };
+    let status = {
+        let _critical = interrupt::critical();
+        let child = command.spawn().map_err(cannot_run)?;
+        (interrupt::register_process(child.id()), child)
+    };
+    let (_process, mut child) = status;
+    let status = child.wait().map_err(cannot_run)?;
     if status.success() {
         Ok(())
     } else {

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::events::Reporter;
 use crate::given::Given;
 use crate::hooks::{self, Consent, Stage};
+use crate::interrupt;
 use crate::model::{Answer, Kind, Question};
 use crate::output::{self, DestinationLock, Staging};
 use crate::prompt::Prompter;
@@ -308,8 +309,10 @@ fn run_pre_prompt(tree: &SourceTree, determinism: Determinism) -> Result<SourceT
         .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
     let name = dir.canonicalize().ok().and_then(|d| d.file_name().map(ToOwned::to_owned)).unwrap_or_default();
     let copy = scratch.path().join(name);
+    // Kept until the tree read from it goes; an interrupt removes it sooner.
+    let registration = interrupt::register_scratch(scratch.path());
     output::copy_tree(dir, &copy)?;
     let engine = Engine::new(tree.dialect().syntax(), determinism);
     hooks::run_stage(tree.dialect().hooks(), Stage::PrePrompt, &engine, &Value::UNDEFINED, &copy)?;
-    SourceTree::load_copy(&copy, scratch)
+    SourceTree::load_copy(&copy, scratch, registration)
 }

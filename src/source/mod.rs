@@ -17,6 +17,7 @@ use crate::dialect::Dialect;
 use crate::dialect::cookiecutter::{self, Definition};
 use crate::dialect::stamp::{self, StampTemplate};
 use crate::error::{Error, Result};
+use crate::interrupt::Registration;
 use crate::model::Manifest;
 
 /// Which template to use.
@@ -103,8 +104,9 @@ pub struct SourceTree {
     pub(crate) entries: Vec<SourceEntry>,
     /// Files of the dialect's include directories, for `include` and `extends`, sorted by path.
     includes: Vec<SourceEntry>,
-    /// A temporary copy the tree was read from, removed when the last clone goes.
-    _scratch: Option<Arc<tempfile::TempDir>>,
+    /// A temporary copy the tree was read from (and its registration with
+    /// the interrupt handler), removed when the last clone goes.
+    _scratch: Option<Arc<(tempfile::TempDir, Registration)>>,
 }
 
 impl SourceTree {
@@ -118,8 +120,12 @@ impl SourceTree {
 
     /// Lists and checks the template copied to `dir`, inside `scratch`,
     /// which is removed once the tree is dropped.
-    pub(crate) fn load_copy(dir: &Path, scratch: tempfile::TempDir) -> Result<SourceTree> {
-        Self::load_dir(dir, Some(Arc::new(scratch)))
+    pub(crate) fn load_copy(
+        dir: &Path,
+        scratch: tempfile::TempDir,
+        registration: Registration,
+    ) -> Result<SourceTree> {
+        Self::load_dir(dir, Some(Arc::new((scratch, registration))))
     }
 
     /// Reads only the manifest, for commands that do not render.
@@ -165,7 +171,7 @@ impl SourceTree {
         Ok(SourceTree { dialect, dir: None, top, entries, includes: Vec::new(), _scratch: None })
     }
 
-    fn load_dir(dir: &Path, scratch: Option<Arc<tempfile::TempDir>>) -> Result<SourceTree> {
+    fn load_dir(dir: &Path, scratch: Option<Arc<(tempfile::TempDir, Registration)>>) -> Result<SourceTree> {
         let dialect = read_dialect(dir)?;
         let listing = std::fs::read_dir(dir).map_err(|e| Error::io("read template directory", dir, e))?;
         let mut dirs = Vec::new();

@@ -486,3 +486,45 @@ fn the_limits_can_be_set_from_the_environment() {
         .env("STAMP_MAX_FUEL", "100000")
         .run();
 }
+
+/// SIGTERM while a hook runs: the hook's whole process group is stopped,
+/// and the hook script and the template copy are removed with the staging.
+#[test]
+fn a_signal_stops_running_hooks_and_removes_their_files() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/cookiecutter.json", "{\"name\": \"app\"}");
+    scratch.write("tpl/{{cookiecutter.name}}/a.txt", "a\n");
+    scratch.write(
+        "tpl/hooks/pre_prompt.sh",
+        "#!/bin/sh\n(sleep 30; touch \"$AFTER\") &\necho $! > \"$PIDFILE\"\nwait\n",
+    );
+    fs::create_dir(scratch.path("tmp")).unwrap();
+    let child = Command::new(binary())
+        .args(["-t", "tpl", "-o", "out", "--accept-hooks", "yes"])
+        .current_dir(scratch.dir.path())
+        .env("TMPDIR", scratch.path("tmp"))
+        .env("PIDFILE", scratch.path("pid"))
+        .env("AFTER", scratch.path("after"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while fs::read_to_string(scratch.path("pid")).map_or(true, |p| !p.ends_with('\n')) {
+        assert!(started.elapsed() < Duration::from_secs(20), "the hook never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let grandchild = fs::read_to_string(scratch.path("pid")).unwrap().trim().to_owned();
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(143), "{}", String::from_utf8_lossy(&output.stderr));
+    let alive = || Command::new("kill").args(["-0", &grandchild]).status().unwrap().success();
+    let stopped = Instant::now();
+    while alive() {
+        assert!(stopped.elapsed() < Duration::from_secs(5), "the hook's own child outlived stamp");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(fs::read_dir(scratch.path("tmp")).unwrap().next().is_none(), "hook script or template copy left");
+    assert!(!scratch.path("out").exists());
+}
