@@ -169,12 +169,34 @@ fn killed_runs_leave_nothing_or_everything() {
     #[allow(clippy::cast_possible_truncation)]
     let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
     let mut random = Lcg(seed);
-    for round in 0..12 {
+    // A project whose every file is "old": a `--force` run must leave it all
+    // old or all new, whenever it is interrupted.
+    let outdated = tree(&scratch.path("reference/big"))
+        .lines()
+        .map(|line| match line.split_once(" = ") {
+            Some((path, _)) => format!("{path} = \"old\\n\"\n"),
+            None => format!("{line}\n"),
+        })
+        .collect::<String>();
+    for round in 0..16 {
         let out = scratch.path(&format!("run{round}"));
         let (signal, number) = [("INT", 2), ("KILL", 9), ("TERM", 15), ("HUP", 1)][round % 4];
+        // Every other pair of rounds writes with --force into an existing project.
+        let force = round % 8 >= 4;
+        let project = out.join("big");
+        let mut args = vec!["-t".to_owned(), "tpl".to_owned(), "-o".to_owned(), out.display().to_string()];
+        if force {
+            assert_eq!(scratch.run(&["-t", "tpl", "-o", out.to_str().unwrap()]).code, 0);
+            for entry in walkdir::WalkDir::new(&project).into_iter().map(Result::unwrap) {
+                if entry.file_type().is_file() {
+                    fs::write(entry.path(), "old\n").unwrap();
+                }
+            }
+            assert_eq!(tree(&project), outdated);
+            args.push("--force".to_owned());
+        }
         let mut child = Command::new(binary())
-            .args(["-t", "tpl", "-o"])
-            .arg(&out)
+            .args(&args)
             .current_dir(scratch.dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -184,22 +206,28 @@ fn killed_runs_leave_nothing_or_everything() {
         std::thread::sleep(Duration::from_millis(random.below(full + 20)));
         let _ = Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
         let status = child.wait().unwrap();
-        let context = format!("seed {seed}, round {round}, SIG{signal}");
+        let context = format!("seed {seed}, round {round}, SIG{signal}, force {force}");
         // Handled: 128 + the signal, or 0 when the project was complete; before
         // the handler is installed (or for SIGKILL) the signal ends the process.
         assert!(
             matches!(status.code(), Some(0) | None) || status.code() == Some(128 + number),
             "{context}: {status:?}"
         );
-        let project = out.join("big");
-        if project.exists() {
-            assert_eq!(tree(&project), expected, "{context}: a partial project was left");
+        // A handled signal waits for the commit: all old or all new. SIGKILL
+        // may stop a --force commit half-way, which the next run finishes.
+        if project.exists() && !(force && signal == "KILL") {
+            let now = tree(&project);
+            assert!(now == expected || (force && now == outdated), "{context}: a partial project was left");
         }
         if signal != "KILL" {
             assert!(staging_left(&out).is_empty(), "{context}: staging left after SIG{signal}");
         }
         // Whatever was left, the next run finishes the job and cleans up.
-        let again = scratch.run(&["-t", "tpl", "-o", out.to_str().unwrap()]);
+        let mut again_args: Vec<&str> = vec!["-t", "tpl", "-o", out.to_str().unwrap()];
+        if force {
+            again_args.push("--force");
+        }
+        let again = scratch.run(&again_args);
         assert!(matches!(again.code, 0 | 4), "{context}: {again:?}");
         assert_eq!(tree(&project), expected, "{context}");
         assert!(staging_left(&out).is_empty(), "{context}: stale staging was not cleaned");
