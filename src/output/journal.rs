@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::files::{create_parent, refuse_links};
+use super::beneath::{Beneath, Entry};
 use crate::error::{Error, Result};
 
 /// A staging directory's record of a `--force` commit in progress.
@@ -82,18 +82,18 @@ fn is_plain_relative(path: &Path) -> bool {
 }
 
 /// Finishes a `--force` commit that was killed: every staged file still in
-/// staging is moved into place (replacing what is there).
+/// staging is moved into place (replacing what is there), never through a link.
 pub(super) fn roll_forward(staging: &Path, record: &Record) -> Result<()> {
-    let new_root = staging.join("new").join(&record.name);
+    let staged = Beneath::open(&staging.join("new").join(&record.name))?;
+    let destination = Beneath::open(&record.destination)?;
+    let mut made = Vec::new();
     for relative in &record.files {
-        let staged = new_root.join(relative);
-        if fs::symlink_metadata(&staged).is_err() {
+        let Ok(from) = staged.entry(relative, None) else { continue };
+        if !from.exists() {
             continue;
         }
-        refuse_links(&record.destination, relative)?;
-        let target = record.destination.join(relative);
-        create_parent(&target)?;
-        fs::rename(&staged, &target).map_err(|e| Error::io("finish writing", &target, e))?;
+        let to = destination.entry(relative, Some(&mut made))?;
+        from.rename_to(&to).map_err(|e| Error::io("finish writing", to.shown(), e))?;
     }
     Ok(())
 }
@@ -112,40 +112,24 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 /// What the commit of a `--force` run changed, to undo it on failure.
 #[derive(Default)]
 pub(super) struct Journal {
-    created_dirs: Vec<PathBuf>,
-    placed: Vec<PathBuf>,
-    moved_aside: Vec<(PathBuf, PathBuf)>,
+    /// Directories made in the destination, outermost first.
+    pub(super) made: Vec<Entry>,
+    placed: Vec<Entry>,
+    /// Originals and where they were moved.
+    moved_aside: Vec<(Entry, Entry)>,
 }
 
 impl Journal {
-    pub(super) fn create_dirs(&mut self, dir: &Path) -> Result<()> {
-        let mut missing = Vec::new();
-        let mut current = Some(dir);
-        while let Some(d) = current {
-            if fs::symlink_metadata(d).is_ok() {
-                break;
-            }
-            missing.push(d.to_owned());
-            current = d.parent();
-        }
-        for d in missing.into_iter().rev() {
-            fs::create_dir(&d).map_err(|e| Error::io("create directory", &d, e))?;
-            self.created_dirs.push(d);
-        }
-        Ok(())
-    }
-
     /// Moves `target` aside to `backup`, to be put back on roll back.
-    pub(super) fn move_aside(&mut self, target: &Path, backup: PathBuf) -> Result<()> {
-        create_parent(&backup)?;
-        fs::rename(target, &backup).map_err(|e| Error::io("move aside", target, e))?;
-        self.moved_aside.push((target.to_owned(), backup));
+    pub(super) fn move_aside(&mut self, target: Entry, backup: Entry) -> Result<()> {
+        target.rename_to(&backup).map_err(|e| Error::io("move aside", target.shown(), e))?;
+        self.moved_aside.push((target, backup));
         Ok(())
     }
 
     /// Moves a staged file into place at `target` (nothing may be there).
-    pub(super) fn place(&mut self, staged: &Path, target: PathBuf) -> Result<()> {
-        fs::rename(staged, &target).map_err(|e| Error::io("write", &target, e))?;
+    pub(super) fn place(&mut self, staged: &Entry, target: Entry) -> Result<()> {
+        staged.rename_to(&target).map_err(|e| Error::io("write", target.shown(), e))?;
         self.placed.push(target);
         Ok(())
     }
@@ -153,14 +137,14 @@ impl Journal {
     /// Best effort: every step that fails here leaves its file in staging,
     /// never half in place.
     pub(super) fn roll_back(self) {
-        for path in self.placed.iter().rev() {
-            let _ = fs::remove_file(path);
+        for placed in self.placed.iter().rev() {
+            let _ = placed.remove(false);
         }
         for (original, backup) in self.moved_aside.iter().rev() {
-            let _ = fs::rename(backup, original);
+            let _ = backup.rename_to(original);
         }
-        for dir in self.created_dirs.iter().rev() {
-            let _ = fs::remove_dir(dir);
+        for dir in self.made.iter().rev() {
+            let _ = dir.remove(true);
         }
     }
 }

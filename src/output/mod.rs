@@ -4,6 +4,7 @@
 //! failure the destination is left exactly as it was and the staging
 //! directory removed. Runs killed mid-way are recovered by the next one.
 
+mod beneath;
 mod files;
 mod journal;
 mod recovery;

@@ -7,6 +7,7 @@
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
+use super::beneath::Beneath;
 use super::files::{create_dirs_below, refuse_links, write_below};
 use super::journal::{Journal, Record};
 use crate::changeset::Action;
@@ -167,29 +168,33 @@ impl Staging {
             refuse_links(destination, relative)?;
         }
         let dir = self.dir.as_ref().expect("a staging directory exists until it is dropped").path();
-        let backup_root = dir.join("old");
+        // Every move below goes through directory handles opened without
+        // following links, so a link swapped in now cannot redirect it.
+        let target_root = Beneath::open(destination)?;
+        let staged_root = Beneath::open(&self.root)?;
+        let backups = dir.join("old");
+        fs::create_dir(&backups).map_err(|e| Error::io("create directory", &backups, e))?;
+        let backups = Beneath::open(&backups)?;
         let _critical = interrupt::critical();
         Record::write(dir, destination, &self.root, &staged_files)?;
         let mut journal = Journal::default();
+        let mut backup_dirs = Vec::new();
         let result = (|| {
             for relative in &staged_dirs {
-                journal.create_dirs(&destination.join(relative))?;
+                target_root.subdir(relative, Some(&mut journal.made))?;
             }
             for relative in &deletions {
-                let target = destination.join(relative);
-                if fs::symlink_metadata(&target).is_ok() {
-                    journal.move_aside(&target, backup_root.join(relative))?;
+                if fs::symlink_metadata(destination.join(relative)).is_ok() {
+                    let target = target_root.entry(relative, None)?;
+                    journal.move_aside(target, backups.entry(relative, Some(&mut backup_dirs))?)?;
                 }
             }
             for relative in &staged_files {
-                let target = destination.join(relative);
-                if let Some(parent) = target.parent() {
-                    journal.create_dirs(parent)?;
+                let target = target_root.entry(relative, Some(&mut journal.made))?;
+                if target.exists() {
+                    journal.move_aside(target.clone(), backups.entry(relative, Some(&mut backup_dirs))?)?;
                 }
-                if fs::symlink_metadata(&target).is_ok() {
-                    journal.move_aside(&target, backup_root.join(relative))?;
-                }
-                journal.place(&self.root.join(relative), target)?;
+                journal.place(&staged_root.entry(relative, None)?, target)?;
             }
             Ok(())
         })();

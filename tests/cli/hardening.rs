@@ -556,3 +556,41 @@ fn a_signal_stops_running_hooks_and_removes_their_files() {
     assert!(fs::read_dir(scratch.path("tmp")).unwrap().next().is_none(), "hook script or template copy left");
     assert!(!scratch.path("out").exists());
 }
+
+/// A directory of the project swapped for a link to elsewhere while a
+/// `--force` run commits: whatever the timing, nothing is written through it.
+#[test]
+fn a_link_swapped_in_during_a_force_commit_is_never_written_through() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let scratch = Scratch::new();
+    big_template(&scratch, 300);
+    assert_eq!(scratch.run(&["-t", "tpl", "-o", "out"]).code, 0);
+    let outside = scratch.path("outside");
+    fs::create_dir(&outside).unwrap();
+    for round in 0..6 {
+        for entry in walkdir::WalkDir::new(scratch.path("out/big")).into_iter().map(Result::unwrap) {
+            if entry.file_type().is_file() {
+                fs::write(entry.path(), "old\n").unwrap();
+            }
+        }
+        let stop = AtomicBool::new(false);
+        let (dir, aside) = (scratch.path("out/big/d07"), scratch.path("out/big/d07.aside"));
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !stop.load(Ordering::Relaxed) {
+                    if fs::rename(&dir, &aside).is_ok() {
+                        let _ = std::os::unix::fs::symlink(&outside, &dir);
+                        std::thread::sleep(Duration::from_micros(200));
+                        let _ = fs::remove_file(&dir);
+                        let _ = fs::rename(&aside, &dir);
+                    }
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+            });
+            let run = scratch.run(&["-t", "tpl", "-o", "out", "--force"]);
+            stop.store(true, Ordering::Relaxed);
+            assert!(matches!(run.code, 0 | 5), "round {round}: {run:?}");
+        });
+        assert!(fs::read_dir(&outside).unwrap().next().is_none(), "round {round}: written through the link");
+    }
+}
