@@ -14,6 +14,8 @@ use crate::model::{Manifest, RawValue, unique_keys};
 pub(crate) const TEMPLATE_KEY: &str = "_template";
 /// See [`TEMPLATE_KEY`].
 pub(crate) const VERSION_KEY: &str = "_template_version";
+/// The template's source, commit and directory in a project's record.
+pub(crate) const SOURCE_KEYS: [&str; 3] = ["_src", "_commit", "_directory"];
 
 /// A value given by the user, with where it came from.
 #[derive(Debug, Clone)]
@@ -36,6 +38,8 @@ impl GivenValue {
 #[derive(Debug, Clone, Default)]
 pub struct Given {
     values: IndexMap<String, GivenValue>,
+    /// The template an answers file says it is for, and where it says so.
+    template: Option<(String, String)>,
 }
 
 /// Where a `KEY=VALUE` argument is said to come from.
@@ -133,7 +137,13 @@ impl Given {
             }
         };
         for (key, raw, origin) in entries {
-            if key == TEMPLATE_KEY || key == VERSION_KEY {
+            if key == TEMPLATE_KEY {
+                if let RawValue::Text(name) = &raw {
+                    self.template = Some((name.clone(), origin));
+                }
+                continue;
+            }
+            if key == VERSION_KEY || SOURCE_KEYS.contains(&key.as_str()) {
                 continue;
             }
             self.values.insert(key, GivenValue { raw, origin });
@@ -174,6 +184,11 @@ impl Given {
     /// Every given value, in the order given.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &GivenValue)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The template the answers file names (`_template`), with where it says so.
+    pub fn template(&self) -> Option<(&str, &str)> {
+        self.template.as_ref().map(|(name, origin)| (name.as_str(), origin.as_str()))
     }
 
     /// The given value for a question, if any.

@@ -19,6 +19,7 @@
 mod changeset;
 mod check;
 mod cli;
+mod config;
 mod dialect;
 mod engine;
 mod error;
@@ -43,6 +44,7 @@ pub use check::{
     unified_diff,
 };
 pub use cli::run;
+pub use config::UserConfig;
 pub use engine::{Determinism, Limits};
 pub use error::{Error, Result};
 pub use events::{Event, Phase, Reporter};

@@ -20,7 +20,7 @@ use crate::model::{Answer, Kind, Question};
 use crate::output::{self, DestinationLock, Staging};
 use crate::prompt::Prompter;
 use crate::render::{self, Layout, Plan};
-use crate::source::{SourceTree, TemplateSource};
+use crate::source::{Provenance, SourceTree, TemplateSource};
 
 /// Everything [`generate`] needs to know, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -116,7 +116,7 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
     }
     let engine = engine_for(&tree, request.determinism, request.limits);
     let resolution =
-        resolve(&tree, &request.given, prompter, &engine, &request.template, &request.output_dir)?;
+        resolve(&tree, &request.given, prompter, &engine, Some(&request.template), &request.output_dir)?;
     let layout = lay_out(&tree, &engine, &resolution)?;
     let destination = if request.output_dir == Path::new(".") {
         PathBuf::from(&layout.root)
@@ -167,7 +167,9 @@ pub fn render_project(
     output_dir: &Path,
 ) -> Result<Rendered> {
     let engine = engine_for(tree, determinism, limits);
-    let resolution = resolve(tree, given, prompter, &engine, &TemplateSource::Builtin, output_dir)?;
+    // Neither `_template` nor the record's source: what renders must not
+    // depend on how or where the template was named.
+    let resolution = resolve(tree, given, prompter, &engine, None, output_dir)?;
     let plan = lay_out(tree, &engine, &resolution)?.render(report)?;
     Ok(Rendered { plan, context: resolution.context, engine })
 }
@@ -256,13 +258,14 @@ fn resolve(
     given: &Given,
     prompter: &mut dyn Prompter,
     engine: &Engine,
-    named: &TemplateSource,
+    named: Option<&TemplateSource>,
     output_dir: &Path,
 ) -> Result<Resolution> {
     let origin = Origin {
-        template: named.to_string(),
+        template: named.map(ToString::to_string).unwrap_or_default(),
         repo_dir: tree.dir.clone(),
         output_dir: std::path::absolute(output_dir).map_err(|e| Error::io("resolve", output_dir, e))?,
+        provenance: if named.is_some() { tree.provenance.clone() } else { Provenance::default() },
     };
     tree.dialect().resolve(given, prompter, engine, &origin)
 }

@@ -17,7 +17,7 @@ mod progress;
 use crate::{
     Action, AnswersFormat, CaseOutcome, Consent, Determinism, Error, Event, Given, Limits, NoPrompter,
     OnExisting, Outcome, Phase, Prompter, Request, Result, SourceTree, TemplateSource, TerminalPrompter,
-    generate,
+    UserConfig, generate,
 };
 use progress::Progress;
 
@@ -49,9 +49,16 @@ enum Command {
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)] // one per flag
 struct NewArgs {
-    /// A template directory (with stamp.toml); default: the built-in template.
-    #[arg(short, long, value_name = "DIR")]
+    /// The template: a directory, a git URL or an abbreviation such as gh:owner/repo (also
+    /// accepted as the first argument); default: the built-in template.
+    #[arg(short, long, value_name = "TEMPLATE")]
     template: Option<PathBuf>,
+    /// The branch, tag or commit of a git template (a local repository too).
+    #[arg(long, value_name = "REF")]
+    checkout: Option<String>,
+    /// The template's directory inside the repository or directory.
+    #[arg(long, value_name = "DIR")]
+    directory: Option<PathBuf>,
     /// Where the project directory is created.
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     output_dir: PathBuf,
@@ -65,7 +72,7 @@ struct NewArgs {
     /// Answer one question; repeatable.
     #[arg(short = 'd', long = "define", value_name = "KEY=VALUE")]
     define: Vec<String>,
-    /// Answers as KEY=VALUE.
+    /// Answers as KEY=VALUE; the first argument may instead name the template.
     #[arg(value_name = "KEY=VALUE")]
     pairs: Vec<String>,
     /// Never prompt: use answers, overrides and defaults.
@@ -223,11 +230,19 @@ fn new(args: NewArgs) -> Result<()> {
         (None, _) => {}
     }
     given.load_environment(std::env::vars());
-    for pair in args.define.iter().chain(&args.pairs) {
+    // `stamp TEMPLATE KEY=VALUE...`, as cookiecutter is called.
+    let (template, pairs) = match args.pairs.split_first() {
+        Some((first, rest)) if args.template.is_none() && !first.contains('=') => {
+            (Some(PathBuf::from(first)), rest)
+        }
+        _ => (args.template.clone(), args.pairs.as_slice()),
+    };
+    for pair in args.define.iter().chain(pairs) {
         given.set_pair(pair)?;
     }
+    let template = template_source(template)?.at(args.checkout.clone(), args.directory.clone())?;
     let request = Request {
-        template: template_source(args.template)?,
+        template,
         output_dir: args.output_dir,
         given,
         on_existing: match (args.force, args.skip_existing) {
@@ -473,12 +488,18 @@ fn check_combinations(tree: &Arc<SourceTree>, args: &CheckArgs) -> Result<u8> {
 
 /// The template named by `--template` (a path that is not UTF-8 can only be
 /// a directory), or the built-in one.
-fn template_source(dir: Option<PathBuf>) -> Result<TemplateSource> {
-    match dir {
+fn template_source(named: Option<PathBuf>) -> Result<TemplateSource> {
+    match named {
         None => Ok(TemplateSource::Builtin),
-        Some(dir) => match dir.to_str() {
-            Some(text) => TemplateSource::parse(text),
-            None => Ok(TemplateSource::Directory(dir)),
+        Some(named) => match named.to_str() {
+            Some(text) => {
+                let config = match UserConfig::default_path() {
+                    Some(path) => UserConfig::load(&path)?,
+                    None => UserConfig::default(),
+                };
+                TemplateSource::parse(text, &config)
+            }
+            None => Ok(TemplateSource::Directory(named)),
         },
     }
 }

@@ -16,6 +16,7 @@ use crate::given::Given;
 use crate::hooks::Hook;
 use crate::model::Manifest;
 use crate::prompt::Prompter;
+use crate::source::Provenance;
 
 /// One template format's rules, read from its manifest file when the
 /// template is loaded (so every rule here is already checked).
@@ -83,4 +84,6 @@ pub(crate) struct Origin {
     pub repo_dir: Option<PathBuf>,
     /// The absolute directory the project is created in.
     pub output_dir: PathBuf,
+    /// What the project records of where the template came from.
+    pub provenance: Provenance,
 }

@@ -6,6 +6,7 @@
 //! lives in a temporary copy keeps the copy for as long as it lives.
 
 mod builtin;
+mod git;
 mod listing;
 
 use std::borrow::Cow;
@@ -13,6 +14,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::config::UserConfig;
 use crate::dialect::Dialect;
 use crate::dialect::cookiecutter::{self, Definition};
 use crate::dialect::stamp::{self, StampTemplate};
@@ -26,20 +28,101 @@ use crate::model::Manifest;
 pub enum TemplateSource {
     /// The template compiled into stamp.
     Builtin,
-    /// A template directory on disk.
+    /// A template directory on disk, used as it is (uncommitted changes
+    /// included, as cookiecutter uses a local directory).
     Directory(PathBuf),
+    /// A git repository: a commit of it, checked out.
+    Git {
+        /// What git is asked to clone (an abbreviation expanded).
+        url: String,
+        /// The branch, tag or commit; the default branch when `None`.
+        checkout: Option<String>,
+        /// The template's directory inside the repository.
+        directory: Option<PathBuf>,
+        /// The source as the user named it.
+        given: String,
+    },
 }
 
+/// The forms a template source may take, for the error that names none of them.
+const FORMS: &str = "a template directory, a git repository URL (https://, ssh://, git://, \
+                     git@host:path, git+https://, file://), or an abbreviation such as gh:owner/repo";
+
 impl TemplateSource {
-    /// Classifies a template as the user named it (`--template`).
-    pub fn parse(text: &str) -> Result<TemplateSource> {
-        if text.is_empty() {
-            return Err(Error::InvalidInput(
-                "the template must not be empty; name a template directory".into(),
-            ));
+    /// Classifies a template as the user named it: a git URL (cookiecutter's
+    /// forms), an abbreviation from `config` (`gh:owner/repo`), or else a
+    /// directory, which must exist.
+    pub fn parse(text: &str, config: &UserConfig) -> Result<TemplateSource> {
+        let expanded = config.expand(text);
+        let candidate = expanded.as_deref().unwrap_or(text);
+        if candidate.to_ascii_lowercase().ends_with(".zip") {
+            return Err(Error::InvalidInput(format!(
+                "`{text}` is a zip file, which stamp cannot read yet; name {FORMS}"
+            )));
+        }
+        if let Some(url) = git_url(candidate) {
+            let given = text.to_owned();
+            return Ok(TemplateSource::Git { url, checkout: None, directory: None, given });
+        }
+        if expanded.is_some() || !Path::new(text).is_dir() {
+            return Err(Error::InvalidInput(format!("no template at `{text}`: name {FORMS}")));
         }
         Ok(TemplateSource::Directory(PathBuf::from(text)))
     }
+
+    /// The source with `--checkout` and `--directory` applied: a local
+    /// directory given a ref is read as the repository it is (its committed
+    /// tree at that ref), and `directory` picks a template inside it.
+    pub fn at(self, checkout: Option<String>, directory: Option<PathBuf>) -> Result<TemplateSource> {
+        if let Some(sub) = &directory
+            && !sub.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(Error::InvalidInput(format!(
+                "--directory {} must be a plain path inside the repository",
+                sub.display()
+            )));
+        }
+        Ok(match (self, checkout) {
+            (TemplateSource::Builtin, None) if directory.is_none() => TemplateSource::Builtin,
+            (TemplateSource::Builtin, _) => {
+                return Err(Error::InvalidInput(
+                    "--checkout and --directory need a template to apply to".into(),
+                ));
+            }
+            (TemplateSource::Directory(dir), None) => {
+                TemplateSource::Directory(directory.map_or(dir.clone(), |sub| dir.join(sub)))
+            }
+            (TemplateSource::Directory(dir), Some(reference)) => {
+                let given = dir.display().to_string();
+                let url = std::path::absolute(&dir).map_err(|e| Error::io("resolve", &dir, e))?;
+                TemplateSource::Git {
+                    url: url.display().to_string(),
+                    checkout: Some(reference),
+                    directory,
+                    given,
+                }
+            }
+            (TemplateSource::Git { url, checkout: _, directory: _, given }, checkout) => {
+                TemplateSource::Git { url, checkout, directory, given }
+            }
+        })
+    }
+}
+
+/// The URL git is given for `text`, if it names a repository the way
+/// cookiecutter recognises one: `git://`, `ssh://`, `file://`, `http(s)://`
+/// (optionally prefixed `git+`), or `user@host:path`.
+fn git_url(text: &str) -> Option<String> {
+    let url = text.strip_prefix("git+").unwrap_or(text);
+    let scheme = url.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+    if matches!(scheme.as_deref(), Some("git" | "ssh" | "file" | "http" | "https")) {
+        return Some(url.to_owned());
+    }
+    let (user, rest) = url.split_once('@')?;
+    let host = rest.split(':').next()?;
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (word(user) && !host.is_empty() && host.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.')))
+        .then(|| url.to_owned())
 }
 
 impl fmt::Display for TemplateSource {
@@ -49,6 +132,7 @@ impl fmt::Display for TemplateSource {
         match self {
             TemplateSource::Builtin => Ok(()),
             TemplateSource::Directory(dir) => write!(f, "{}", dir.display()),
+            TemplateSource::Git { given, .. } => f.write_str(given),
         }
     }
 }
@@ -92,6 +176,17 @@ impl SourceFile {
     }
 }
 
+/// Where a template came from, as a generated project records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Provenance {
+    /// The directory (absolute) or the repository URL (credentials masked).
+    pub(crate) source: Option<String>,
+    /// The commit checked out, for a git source.
+    pub(crate) commit: Option<String>,
+    /// The template's directory inside the repository.
+    pub(crate) directory: Option<String>,
+}
+
 /// A whole template, listed.
 #[derive(Debug, Clone)]
 pub struct SourceTree {
@@ -104,6 +199,8 @@ pub struct SourceTree {
     pub(crate) entries: Vec<SourceEntry>,
     /// Files of the dialect's include directories, for `include` and `extends`, sorted by path.
     includes: Vec<SourceEntry>,
+    /// Where the template came from, as a project records it.
+    pub(crate) provenance: Provenance,
     /// A temporary copy the tree was read from (and its registration with
     /// the interrupt handler), removed when the last clone goes.
     _scratch: Option<Arc<(tempfile::TempDir, Registration)>>,
@@ -114,7 +211,24 @@ impl SourceTree {
     pub fn load(source: &TemplateSource) -> Result<SourceTree> {
         match source {
             TemplateSource::Builtin => Self::load_builtin(),
-            TemplateSource::Directory(dir) => Self::load_dir(dir, None),
+            TemplateSource::Directory(dir) => {
+                let mut tree = Self::load_dir(dir, None)?;
+                let absolute = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
+                tree.provenance.source = Some(absolute.display().to_string());
+                Ok(tree)
+            }
+            TemplateSource::Git { url, checkout, directory, .. } => {
+                let git::Checkout { scratch, registration, tree: checked_out, commit } =
+                    git::checkout(url, checkout.as_deref())?;
+                let root = directory.as_ref().map_or(checked_out.clone(), |sub| checked_out.join(sub));
+                let mut tree = Self::load_dir(&root, Some(Arc::new((scratch, registration))))?;
+                tree.provenance = Provenance {
+                    source: Some(git::mask_credentials(url)),
+                    commit: Some(commit),
+                    directory: directory.as_ref().map(|d| d.display().to_string()),
+                };
+                Ok(tree)
+            }
         }
     }
 
@@ -133,6 +247,7 @@ impl SourceTree {
         Ok(match source {
             TemplateSource::Builtin => builtin_dialect()?.manifest().clone(),
             TemplateSource::Directory(dir) => read_dialect(dir)?.manifest().clone(),
+            TemplateSource::Git { .. } => Self::load(source)?.manifest().clone(),
         })
     }
 
@@ -168,7 +283,15 @@ impl SourceTree {
             &mut entries,
         );
         entries.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(SourceTree { dialect, dir: None, top, entries, includes: Vec::new(), _scratch: None })
+        Ok(SourceTree {
+            dialect,
+            dir: None,
+            top,
+            entries,
+            includes: Vec::new(),
+            provenance: Provenance::default(),
+            _scratch: None,
+        })
     }
 
     fn load_dir(dir: &Path, scratch: Option<Arc<(tempfile::TempDir, Registration)>>) -> Result<SourceTree> {
@@ -189,7 +312,15 @@ impl SourceTree {
             includes.extend(listing::list_entries(dir, include)?);
         }
         includes.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(SourceTree { dialect, dir: Some(dir.to_owned()), top, entries, includes, _scratch: scratch })
+        Ok(SourceTree {
+            dialect,
+            dir: Some(dir.to_owned()),
+            top,
+            entries,
+            includes,
+            provenance: Provenance::default(),
+            _scratch: scratch,
+        })
     }
 }
 

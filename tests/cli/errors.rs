@@ -67,8 +67,11 @@ fn layout_errors_and_names_that_escape_are_refused() {
         .run();
     Test::in_scratch(&scratch)
         .args(&["-t", "nowhere"])
-        .status(3)
-        .stderr("error: bad template nowhere: no such directory\n")
+        .status(2)
+        .stderr(
+            "error: no template at `nowhere`: name a template directory, a git repository URL (https://, \
+             ssh://, git://, git@host:path, git+https://, file://), or an abbreviation such as gh:owner/repo\n",
+        )
         .leaves_top_level(&["tpl"])
         .run();
 }

@@ -31,16 +31,18 @@ fn builtin_template_with_no_terminal_uses_defaults() {
 
 #[test]
 fn writes_the_tree_and_records_answers() {
-    Test::new()
-        .basic_template()
-        .args(&["name=Demo App"])
+    let test = Test::new().basic_template();
+    // The record names the template's directory, absolute.
+    let source = format!("_src = {:?}\n", test.path("tpl").display().to_string());
+    let recorded = BASIC_ANSWERS.replace("name = ", &format!("{source}name = "));
+    test.args(&["name=Demo App"])
         .stdout("")
         .stderr("Generated demo-app from basic 1.2.3: 2 files (2 created).\n\nNext steps:\n  cd demo-app\n")
         .leaves_tree(
             "demo-app",
             &format!(
                 ".stamp-answers.toml = {:?}\nREADME.md = \"# Demo App\\nLicense: MIT\\n\"\n",
-                answers_file(BASIC_ANSWERS)
+                answers_file(&recorded)
             ),
         )
         .run();

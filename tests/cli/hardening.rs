@@ -331,7 +331,7 @@ fn every_error_is_one_line_with_its_exit_code() {
         (&["-t", "bad-ext"], 3),
         (&["-t", "bad-syntax"], 3),
         (&["-t", "hook-fails", "--accept-hooks", "yes"], 3),
-        (&["-t", "missing-dir"], 3),
+        (&["-t", "missing-dir"], 2),
         (&["-t", "tpl", "-o", "exists", "name=Demo"], 4),
         (&["-t", "tpl", "-a", "no-such-file.toml"], 5),
         (&["check", "-t", "tpl", "--snapshots", "no-such-dir"], 5),

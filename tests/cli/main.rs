@@ -7,5 +7,6 @@ mod errors;
 mod generate;
 mod hardening;
 mod prompt;
+mod sources;
 mod support;
 mod vars;

@@ -90,6 +90,11 @@ impl<S: Borrow<Scratch>> Test<S> {
         }
     }
 
+    /// A path below the scratch directory.
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
+        self.scratch.borrow().path(relative)
+    }
+
     /// Writes a file (parents created) below the scratch directory.
     pub(crate) fn file(self, path: &str, contents: impl AsRef<[u8]>) -> Self {
         self.scratch.borrow().write(path, contents);

@@ -8,9 +8,10 @@ use minijinja::Value;
 
 use crate::engine::{self, Engine};
 use crate::error::{Error, Result};
-use crate::given::{Given, TEMPLATE_KEY, VERSION_KEY};
+use crate::given::{Given, SOURCE_KEYS, TEMPLATE_KEY, VERSION_KEY};
 use crate::model::{Answer, DefaultValue, Kind, Manifest, Question, RawValue};
 use crate::prompt::Prompter;
+use crate::source::Provenance;
 
 /// The answers of one run, in question order.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,10 +33,18 @@ impl Answers {
 
     /// `.stamp-answers.toml`: template name and version and every non-secret
     /// answer, readable again with `--answers`.
-    pub(crate) fn to_answers_file(&self, manifest: &Manifest) -> String {
+    pub(crate) fn to_answers_file(&self, manifest: &Manifest, provenance: &Provenance) -> String {
         let mut table = toml::Table::new();
         table.insert(TEMPLATE_KEY.into(), manifest.info.name.clone().into());
         table.insert(VERSION_KEY.into(), manifest.info.version.clone().into());
+        let [source, commit, directory] = SOURCE_KEYS;
+        for (key, value) in
+            [(source, &provenance.source), (commit, &provenance.commit), (directory, &provenance.directory)]
+        {
+            if let Some(value) = value {
+                table.insert(key.into(), value.clone().into());
+            }
+        }
         for (name, answer) in &self.values {
             if manifest.question(name).is_some_and(|q| !q.is_confidential()) {
                 table.insert(name.clone(), answer.to_toml());
@@ -260,7 +269,7 @@ default = "dev"
         let answers =
             resolve(&manifest, &given(&["project_name=Shop \"quoted\"", "token=s3cret"]), &mut NoPrompter)
                 .unwrap();
-        let file = answers.to_answers_file(&manifest);
+        let file = answers.to_answers_file(&manifest, &Provenance::default());
         assert!(!file.contains("s3cret"));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.toml");

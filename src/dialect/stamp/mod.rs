@@ -88,8 +88,20 @@ impl Dialect for StampTemplate {
         given: &Given,
         prompter: &mut dyn Prompter,
         engine: &Engine,
-        _: &Origin,
+        origin: &Origin,
     ) -> Result<Resolution> {
+        if let Some((named, said_where)) = given.template()
+            && named != self.manifest.info.name
+        {
+            return Err(Error::InvalidAnswer {
+                origin: said_where.to_owned(),
+                key: "_template".into(),
+                reason: format!(
+                    "the answers are for the template `{named}`, not `{}`; name the template they are for",
+                    self.manifest.info.name
+                ),
+            });
+        }
         let answers = answers::resolve(&self.manifest, given, prompter, engine)?;
         let confidential = || self.manifest.questions.iter().filter(|q| q.is_confidential());
         let secrets = confidential()
@@ -103,7 +115,7 @@ impl Dialect for StampTemplate {
             .collect();
         Ok(Resolution {
             context: answers.context(),
-            record: Some((ANSWERS_FILE, answers.to_answers_file(&self.manifest))),
+            record: Some((ANSWERS_FILE, answers.to_answers_file(&self.manifest, &origin.provenance))),
             secrets,
             exposed,
         })

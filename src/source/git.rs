@@ -1,0 +1,171 @@
+//! Git sources, through the system's `git`, as cookiecutter and copier use
+//! it: the user's SSH agent, credential helpers and proxies work as they do
+//! for git itself, and stamp builds no git of its own. A repository is
+//! mirrored once into the user's cache and fetched again on later runs; a
+//! fetch that fails falls back to the cache, so a source used before works
+//! offline. The commit asked for is then checked out into a temporary
+//! directory. No hook of any repository runs, and submodules are not fetched.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::error::{Error, Result};
+use crate::interrupt::{self, Registration};
+
+/// A commit checked out into a temporary directory, removed when dropped.
+pub(super) struct Checkout {
+    pub(super) scratch: tempfile::TempDir,
+    pub(super) registration: Registration,
+    /// The checked-out tree.
+    pub(super) tree: PathBuf,
+    /// The full commit id.
+    pub(super) commit: String,
+}
+
+/// Mirrors (or refreshes) `url` in the cache and checks out `reference`
+/// (a branch, tag or commit; the remote's default branch when `None`).
+pub(super) fn checkout(url: &str, reference: Option<&str>) -> Result<Checkout> {
+    let shown = mask_credentials(url);
+    let cache = cache_dir()?.join("git").join(cache_name(url));
+    if cache.is_dir() {
+        // Offline, or the remote gone: the cache still serves what it holds.
+        let _ = git(Some(&cache), &["fetch", "--quiet", "--prune", "--no-recurse-submodules", "origin"]);
+    } else {
+        clone_mirror(url, &shown, &cache)?;
+    }
+    let wanted = format!("{}^{{commit}}", reference.unwrap_or("HEAD"));
+    let commit = git(Some(&cache), &["rev-parse", "--verify", "--quiet", &wanted]).map_err(|_| {
+        Error::InvalidInput(format!("{shown} has no branch, tag or commit `{}`", reference.unwrap_or("HEAD")))
+    })?;
+    let scratch = tempfile::Builder::new()
+        .prefix("stamp-git-")
+        .tempdir()
+        .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
+    let registration = interrupt::register_scratch(scratch.path());
+    let tree = scratch.path().join("tree");
+    std::fs::create_dir(&tree).map_err(|e| Error::io("create directory", &tree, e))?;
+    let mut command = git_command(Some(&cache));
+    command
+        .env("GIT_INDEX_FILE", scratch.path().join("index"))
+        .arg("--work-tree")
+        .arg(&tree)
+        .args(["checkout", "--quiet", &commit, "--", "."]);
+    run(command).map_err(|message| {
+        Error::io("check out", format!("{shown} at {commit}"), std::io::Error::other(message))
+    })?;
+    Ok(Checkout { scratch, registration, tree, commit })
+}
+
+/// Clones `url` as a mirror into `cache`, through a temporary name so that a
+/// clone cut short never passes for a cached one.
+fn clone_mirror(url: &str, shown: &str, cache: &Path) -> Result<()> {
+    let parent = cache.parent().expect("the cache has a parent");
+    std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
+    let partial = tempfile::Builder::new()
+        .prefix(".partial-")
+        .tempdir_in(parent)
+        .map_err(|e| Error::io("create a directory in", parent, e))?;
+    let target = partial.path().join("mirror");
+    let mut command = git_command(None);
+    command.args(["clone", "--mirror", "--quiet", "--no-recurse-submodules", "--", url]).arg(&target);
+    run(command).map_err(|message| Error::io("clone", shown, std::io::Error::other(message)))?;
+    match std::fs::rename(&target, cache) {
+        // Another run cached it meanwhile: theirs serves as well.
+        Err(_) if cache.is_dir() => Ok(()),
+        result => result.map_err(|e| Error::io("cache the clone at", cache, e)),
+    }
+}
+
+/// `git` with every hook disabled and no prompt for credentials it cannot
+/// show (stdin closed), in `git_dir` when given.
+fn git_command(git_dir: Option<&Path>) -> Command {
+    let mut command = Command::new("git");
+    command.args(["-c", "core.hooksPath=/dev/null", "-c", "advice.detachedHead=false"]);
+    if let Some(dir) = git_dir {
+        command.arg("--git-dir").arg(dir);
+    }
+    command.stdin(Stdio::null()).env("GIT_TERMINAL_PROMPT", "0");
+    command
+}
+
+/// Runs `git ARGS` and returns its output's first line.
+fn git(git_dir: Option<&Path>, args: &[&str]) -> std::result::Result<String, String> {
+    let mut command = git_command(git_dir);
+    command.args(args);
+    run(command)
+}
+
+/// Runs a git command; its trimmed stdout, or the last line of its stderr.
+fn run(mut command: Command) -> std::result::Result<String, String> {
+    let output = command.output().map_err(|e| format!("cannot run git (is it installed?): {e}"))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Err(stderr.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or("git failed").to_owned())
+    }
+}
+
+/// The user's cache: `$XDG_CACHE_HOME/stamp`, else `~/.cache/stamp`.
+fn cache_dir() -> Result<PathBuf> {
+    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => match std::env::var_os("HOME") {
+            Some(home) => PathBuf::from(home).join(".cache"),
+            None => {
+                return Err(Error::InvalidInput(
+                    "neither XDG_CACHE_HOME nor HOME is set: no cache for git sources".into(),
+                ));
+            }
+        },
+    };
+    Ok(base.join("stamp"))
+}
+
+/// A cache directory name for `url`: readable, and unique by a hash.
+fn cache_name(url: &str) -> String {
+    let hash =
+        url.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let tail: String = url
+        .rsplit(['/', ':'])
+        .find(|part| !part.is_empty())
+        .unwrap_or("repo")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .take(40)
+        .collect();
+    format!("{tail}-{hash:016x}")
+}
+
+/// `url` with any password or token (`https://user:token@host`) replaced,
+/// for messages and records.
+pub(super) fn mask_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_masked() {
+        assert_eq!(
+            mask_credentials("https://me:t0ken@example.com/org/tpl.git"),
+            "https://***@example.com/org/tpl.git"
+        );
+        assert_eq!(mask_credentials("https://example.com/a@b"), "https://example.com/a@b");
+        assert_eq!(mask_credentials("git@github.com:org/tpl.git"), "git@github.com:org/tpl.git");
+    }
+
+    #[test]
+    fn cache_names_are_readable_and_distinct() {
+        let a = cache_name("https://example.com/org/tpl.git");
+        assert!(a.starts_with("tpl.git-"), "{a}");
+        assert_ne!(a, cache_name("https://example.com/other/tpl.git"));
+    }
+}
