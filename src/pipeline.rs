@@ -317,5 +317,7 @@ fn run_pre_prompt(tree: &SourceTree, determinism: Determinism) -> Result<SourceT
     output::copy_tree(dir, &copy)?;
     let engine = Engine::new(tree.dialect().syntax(), determinism);
     hooks::run_stage(tree.dialect().hooks(), Stage::PrePrompt, &engine, &Value::UNDEFINED, &copy)?;
-    SourceTree::load_copy(&copy, scratch, registration)
+    let mut reloaded = SourceTree::load_copy(&copy, scratch, registration)?;
+    reloaded.provenance = tree.provenance.clone();
+    Ok(reloaded)
 }

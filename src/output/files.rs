@@ -86,7 +86,7 @@ pub(super) fn write_below(root: &Path, relative: &str, file: &PlannedFile) -> Re
 }
 
 /// Writes one file (bytes and mode), creating its parents and replacing any
-/// file already there; for trees stamp owns outright (staging, snapshots).
+/// file already there; for trees stamp owns outright (snapshots, check runs).
 pub(crate) fn replace_file(target: &Path, file: &PlannedFile) -> Result<()> {
     create_parent(target)?;
     if fs::symlink_metadata(target).is_ok() {
