@@ -594,3 +594,40 @@ fn a_link_swapped_in_during_a_force_commit_is_never_written_through() {
         assert!(fs::read_dir(&outside).unwrap().next().is_none(), "round {round}: written through the link");
     }
 }
+
+/// Values nested 100 000 deep end in an error, never a stack overflow:
+/// in answers files of every format, in `cookiecutter.json`, in a template.
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let template = [
+        ("stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n")),
+        ("{{cookiecutter.n}}/f.txt", format!("{{{{ {deep} }}}}")),
+    ];
+    let template: Vec<(&str, &str)> = template.iter().map(|(p, c)| (*p, c.as_str())).collect();
+    let (scratch, _) = Test::new()
+        .template(&template)
+        .args(&["--no-input", "-o", "out"])
+        .status(3)
+        .stderr_starts_with("error: template error in {{cookiecutter.n}}/f.txt:1:")
+        .run();
+    for (name, text) in [
+        ("deep.json", format!("{{\"n\": {deep}}}")),
+        ("deep.yaml", format!("n: {deep}\n")),
+        ("deep.toml", format!("n = {deep}\n")),
+    ] {
+        Test::in_scratch(&scratch)
+            .file(name, &text)
+            .args(&["-t", "tpl", "--no-input", "-o", "out", "-a", name])
+            .status(2)
+            .stderr_starts_with(&format!("error: cannot read answers file {name}: "))
+            .run();
+    }
+    Test::in_scratch(&scratch)
+        .file("cc/cookiecutter.json", format!("{{\"n\": \"a\", \"x\": {deep}}}"))
+        .file("cc/{{cookiecutter.n}}/f", "x")
+        .args(&["-t", "cc", "--no-input", "-o", "out"])
+        .status(3)
+        .stderr_starts_with("error: cc/cookiecutter.json: line 1 column ")
+        .run();
+}
