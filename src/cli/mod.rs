@@ -79,10 +79,10 @@ struct NewArgs {
     #[arg(long)]
     no_input: bool,
     /// Write into an existing project directory, replacing the template's files; deletes nothing.
-    #[arg(long)]
+    #[arg(short = 'f', long, visible_alias = "overwrite-if-exists")]
     force: bool,
     /// With --force: keep files that already exist.
-    #[arg(long, requires = "force")]
+    #[arg(short = 's', long, visible_alias = "skip-if-file-exists", requires = "force")]
     skip_existing: bool,
     /// Print what would be written (create / overwrite / identical / skip) and write nothing.
     #[arg(long)]

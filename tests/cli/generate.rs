@@ -97,6 +97,19 @@ fn force_with_skip_existing_keeps_existing_files() {
         .leaves_file("demo/README.md", "mine\n")
         .run();
     assert!(scratch.path("demo/.stamp-answers.toml").is_file());
+    // cookiecutter's spellings of both flags.
+    for flags in [&["-f", "-s"][..], &["--overwrite-if-exists", "--skip-if-file-exists"]] {
+        Test::in_scratch(&scratch)
+            .args(&["-t", "tpl", "name=Demo"])
+            .args(flags)
+            .stderr_contains("2 skipped")
+            .leaves_file("demo/README.md", "mine\n")
+            .run();
+    }
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "name=Demo", "-f"])
+        .leaves_file("demo/README.md", "# Demo\nLicense: MIT\n")
+        .run();
 }
 
 #[test]
