@@ -40,6 +40,8 @@ pub struct Given {
     values: IndexMap<String, GivenValue>,
     /// The template an answers file says it is for, and where it says so.
     template: Option<(String, String)>,
+    /// A project record's `_src`, `_commit` and `_directory`.
+    recorded_source: [Option<String>; 3],
 }
 
 /// Where a `KEY=VALUE` argument is said to come from.
@@ -143,7 +145,13 @@ impl Given {
                 }
                 continue;
             }
-            if key == VERSION_KEY || SOURCE_KEYS.contains(&key.as_str()) {
+            if let Some(slot) = SOURCE_KEYS.iter().position(|k| *k == key) {
+                if let RawValue::Text(value) = raw {
+                    self.recorded_source[slot] = Some(value);
+                }
+                continue;
+            }
+            if key == VERSION_KEY {
                 continue;
             }
             self.values.insert(key, GivenValue { raw, origin });
@@ -189,6 +197,13 @@ impl Given {
     /// The template the answers file names (`_template`), with where it says so.
     pub fn template(&self) -> Option<(&str, &str)> {
         self.template.as_ref().map(|(name, origin)| (name.as_str(), origin.as_str()))
+    }
+
+    /// Where the template of a project's record (`.stamp-answers.toml`)
+    /// came from: its `_src`, `_commit` and `_directory`, if it says.
+    pub fn recorded_source(&self) -> Option<(&str, Option<&str>, Option<&str>)> {
+        let [source, commit, directory] = &self.recorded_source;
+        Some((source.as_deref()?, commit.as_deref(), directory.as_deref()))
     }
 
     /// The given value for a question, if any.

@@ -204,43 +204,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
 }
 
 fn new(args: NewArgs) -> Result<()> {
-    let mut given = Given::default();
-    match (&args.answers, args.answers_format) {
-        (Some(path), Some(format)) if path.as_os_str() == "-" => {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| match e.kind() {
-                std::io::ErrorKind::InvalidData => {
-                    Error::AnswersSyntax { path: "<stdin>".into(), message: "it is not UTF-8 text".into() }
-                }
-                _ => Error::io("read answers from", "stdin", e),
-            })?;
-            let format = match format {
-                FormatArg::Toml => AnswersFormat::Toml,
-                FormatArg::Json => AnswersFormat::Json,
-                FormatArg::Yaml => AnswersFormat::Yaml,
-            };
-            given.load_text(text, format, Path::new("<stdin>"))?;
-        }
-        (Some(path), None) if path.as_os_str() == "-" => {
-            return Err(Error::InvalidInput(
-                "-a - reads answers from stdin: say their format with --answers-format".into(),
-            ));
-        }
-        (Some(path), _) => given.load_file(path)?,
-        (None, _) => {}
-    }
-    given.load_environment(std::env::vars());
-    // `stamp TEMPLATE KEY=VALUE...`, as cookiecutter is called.
-    let (template, pairs) = match args.pairs.split_first() {
-        Some((first, rest)) if args.template.is_none() && !first.contains('=') => {
-            (Some(PathBuf::from(first)), rest)
-        }
-        _ => (args.template.clone(), args.pairs.as_slice()),
-    };
-    for pair in args.define.iter().chain(pairs) {
-        given.set_pair(pair)?;
-    }
-    let template = template_source(template)?.at(args.checkout.clone(), args.directory.clone())?;
+    let (given, template) = given_and_template(&args)?;
     let request = Request {
         template,
         output_dir: args.output_dir,
@@ -310,6 +274,57 @@ fn new(args: NewArgs) -> Result<()> {
 /// Set once the project is in place: an interrupt after that must not
 /// claim that nothing was written.
 static RUN_COMPLETED: AtomicBool = AtomicBool::new(false);
+
+/// The answers given (an answers file or stdin, `STAMP_ANSWER_*`, then
+/// `KEY=VALUE`) and the template: named, as the first argument or with
+/// `-t`, or else the one a project's record came from, or the built-in one.
+fn given_and_template(args: &NewArgs) -> Result<(Given, TemplateSource)> {
+    let mut given = Given::default();
+    match (&args.answers, args.answers_format) {
+        (Some(path), Some(format)) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidData => {
+                    Error::AnswersSyntax { path: "<stdin>".into(), message: "it is not UTF-8 text".into() }
+                }
+                _ => Error::io("read answers from", "stdin", e),
+            })?;
+            let format = match format {
+                FormatArg::Toml => AnswersFormat::Toml,
+                FormatArg::Json => AnswersFormat::Json,
+                FormatArg::Yaml => AnswersFormat::Yaml,
+            };
+            given.load_text(text, format, Path::new("<stdin>"))?;
+        }
+        (Some(path), None) if path.as_os_str() == "-" => {
+            return Err(Error::InvalidInput(
+                "-a - reads answers from stdin: say their format with --answers-format".into(),
+            ));
+        }
+        (Some(path), _) => given.load_file(path)?,
+        (None, _) => {}
+    }
+    given.load_environment(std::env::vars());
+    // `stamp TEMPLATE KEY=VALUE...`, as cookiecutter is called.
+    let (template, pairs) = match args.pairs.split_first() {
+        Some((first, rest)) if args.template.is_none() && !first.contains('=') => {
+            (Some(PathBuf::from(first)), rest)
+        }
+        _ => (args.template.clone(), args.pairs.as_slice()),
+    };
+    for pair in args.define.iter().chain(pairs) {
+        given.set_pair(pair)?;
+    }
+    let template = match (template, given.recorded_source()) {
+        // A project's record regenerates it from the template it came from.
+        (None, Some((source, commit, directory))) if args.checkout.is_none() && args.directory.is_none() => {
+            template_source(Some(PathBuf::from(source)))?
+                .at(commit.map(str::to_owned), directory.map(PathBuf::from))?
+        }
+        (template, _) => template_source(template)?.at(args.checkout.clone(), args.directory.clone())?,
+    };
+    Ok((given, template))
+}
 
 /// On SIGINT, SIGTERM or SIGHUP: abandon the run (its staging directory
 /// removed once writes in flight end), restore the cursor and exit with

@@ -8,7 +8,7 @@ const BASIC_ANSWERS: &str = "_template = \"basic\"\n_template_version = \"1.2.3\
 
 fn answers_file(body: &str) -> String {
     format!(
-        "# Answers stamp used to generate this project. Regenerate it with:\n#   stamp new --answers .stamp-answers.toml --no-input\n{body}"
+        "# Answers stamp used to generate this project. Regenerate it with:\n#   stamp new --answers .stamp-answers.toml --no-input --force -o ..\n# run inside the project: the template is the one `_src` names (none: the built-in one).\n{body}"
     )
 }
 
@@ -267,5 +267,19 @@ fn a_dangling_link_at_the_destination_is_an_existing_destination() {
         .status(5)
         .stderr("error: cannot write below demo\ncaused by: it is a symbolic link, and stamp does not write through links\n")
         .leaves_no("nowhere")
+        .run();
+}
+
+/// The command a project's record gives regenerates it in place, from
+/// inside it, with the template it came from: never a copy nested in it.
+#[test]
+fn the_records_command_regenerates_the_project_in_place() {
+    let (scratch, _) = Test::new().basic_template().args(&["name=Demo"]).run();
+    fs::write(scratch.path("demo/README.md"), "edited\n").unwrap();
+    Test::in_scratch(&scratch)
+        .in_dir("demo")
+        .args(&["new", "--answers", ".stamp-answers.toml", "--no-input", "--force", "-o", ".."])
+        .leaves_file("demo/README.md", "# Demo\nLicense: MIT\n")
+        .leaves_no("demo/demo")
         .run();
 }

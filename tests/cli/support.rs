@@ -34,6 +34,8 @@ pub(crate) struct Test<S: Borrow<Scratch> = Scratch> {
     trees: Vec<(String, String)>,
     absent: Vec<String>,
     top_level: Option<Vec<String>>,
+    /// Where stamp runs, below the scratch directory (the scratch directory itself when `None`).
+    cwd: Option<String>,
 }
 
 /// One expectation of a whole output stream.
@@ -87,7 +89,14 @@ impl<S: Borrow<Scratch>> Test<S> {
             trees: Vec::new(),
             absent: Vec::new(),
             top_level: None,
+            cwd: None,
         }
+    }
+
+    /// Runs stamp in `dir`, below the scratch directory.
+    pub(crate) fn in_dir(mut self, dir: &str) -> Self {
+        self.cwd = Some(dir.to_owned());
+        self
     }
 
     /// A path below the scratch directory.
@@ -214,7 +223,8 @@ impl<S: Borrow<Scratch>> Test<S> {
     pub(crate) fn run(self) -> (S, Run) {
         let scratch = self.scratch.borrow();
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        let run = scratch.run_with(&args, self.stdin.as_deref(), &self.env);
+        let dir = self.cwd.as_deref().map_or_else(|| scratch.dir.path().to_owned(), |cwd| scratch.path(cwd));
+        let run = run_in(&dir, &args, self.stdin.as_deref(), &self.env);
         assert_eq!(run.code, self.status, "exit status of stamp {args:?}\n{run:?}");
         for expect in &self.stdout {
             expect.check("stdout", &run.stdout, &args);
@@ -286,23 +296,7 @@ impl Scratch {
 
     /// Runs stamp with `stdin` (closed for `None`) and extra environment variables.
     pub(crate) fn run_with(&self, args: &[&str], stdin: Option<&str>, env: &[(String, String)]) -> Run {
-        let mut std_command = std::process::Command::new(binary());
-        std_command.current_dir(self.dir.path()).args(args).env("NO_COLOR", "1");
-        std_command.envs(env.iter().map(|(k, v)| (k, v)));
-        if stdin.is_none() {
-            std_command.stdin(std::process::Stdio::null());
-        }
-        let mut command = assert_cmd::Command::from_std(std_command);
-        command.timeout(Duration::from_secs(30));
-        if let Some(input) = stdin {
-            command.write_stdin(input);
-        }
-        let output = command.output().expect("stamp runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
+        run_in(self.dir.path(), args, stdin, env)
     }
 
     /// Every path below `relative` with its kind, mode and contents, sorted.
@@ -318,6 +312,27 @@ impl Scratch {
             .collect();
         names.sort();
         names
+    }
+}
+
+/// Runs stamp in `dir` with `stdin` (closed for `None`) and extra environment variables.
+pub(crate) fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(String, String)]) -> Run {
+    let mut std_command = std::process::Command::new(binary());
+    std_command.current_dir(dir).args(args).env("NO_COLOR", "1");
+    std_command.envs(env.iter().map(|(k, v)| (k, v)));
+    if stdin.is_none() {
+        std_command.stdin(std::process::Stdio::null());
+    }
+    let mut command = assert_cmd::Command::from_std(std_command);
+    command.timeout(Duration::from_secs(30));
+    if let Some(input) = stdin {
+        command.write_stdin(input);
+    }
+    let output = command.output().expect("stamp runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
     }
 }
 

@@ -56,7 +56,8 @@ impl Answers {
         }
         format!(
             "# Answers stamp used to generate this project. Regenerate it with:\n\
-             #   stamp new --answers .stamp-answers.toml --no-input\n{body}"
+             #   stamp new --answers .stamp-answers.toml --no-input --force -o ..\n\
+             # run inside the project: the template is the one `_src` names (none: the built-in one).\n{body}"
         )
     }
 
