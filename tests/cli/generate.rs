@@ -218,6 +218,7 @@ fn hooks_need_consent_and_are_skipped_with_a_warning_without_a_terminal() {
     Test::in_scratch(&scratch)
         .args(&["-t", "tpl", "-o", "declined", "--accept-hooks", "no"])
         .stderr_lacks("warning")
+        .stderr_lacks("pre\n")
         .leaves_no("declined/app/hook.txt")
         .run();
     // `ask` with nobody to ask skips them too, and says so.
@@ -281,5 +282,20 @@ fn the_records_command_regenerates_the_project_in_place() {
         .args(&["new", "--answers", ".stamp-answers.toml", "--no-input", "--force", "-o", ".."])
         .leaves_file("demo/README.md", "# Demo\nLicense: MIT\n")
         .leaves_no("demo/demo")
+        .run();
+}
+
+/// `-v` names every file with what was done to it.
+#[test]
+fn verbose_runs_list_every_file() {
+    let (scratch, _) = Test::new()
+        .basic_template()
+        .args(&["name=Demo", "-v"])
+        .stderr_starts_with("  create    .stamp-answers.toml\n  create    README.md\nGenerated demo ")
+        .run();
+    Test::in_scratch(&scratch)
+        .file("demo/README.md", "changed\n")
+        .args(&["-t", "tpl", "name=Demo", "-v", "--force"])
+        .stderr_starts_with("  identical .stamp-answers.toml\n  overwrite README.md\nGenerated demo ")
         .run();
 }
