@@ -144,6 +144,9 @@ fn run_script(hook: &Hook, script: &[u8], cwd: &Path) -> Result<()> {
     };
     let (_process, mut child) = status;
     let status = child.wait().map_err(cannot_run)?;
+    // A hook an interrupt stopped must not be reported as a failure: the
+    // handler holds the gate by then, so this waits for it to end the process.
+    drop(interrupt::critical());
     if status.success() {
         Ok(())
     } else {
