@@ -29,6 +29,17 @@ impl Manifest {
     }
 }
 
+/// Where a template came from, as a generated project records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Provenance {
+    /// The directory (absolute) or the repository URL (credentials masked).
+    pub(crate) source: Option<String>,
+    /// The commit checked out, for a git source.
+    pub(crate) commit: Option<String>,
+    /// The template's directory inside the repository.
+    pub(crate) directory: Option<String>,
+}
+
 /// The `[template]` table.
 #[derive(Debug, Clone, Default)]
 pub struct TemplateInfo {

@@ -16,11 +16,11 @@ use crate::events::Reporter;
 use crate::given::Given;
 use crate::hooks::{self, Consent, Stage};
 use crate::interrupt;
-use crate::model::{Answer, Kind, Question};
+use crate::model::{Answer, Kind, Provenance, Question};
 use crate::output::{self, DestinationLock, Staging};
 use crate::prompt::Prompter;
 use crate::render::{self, Layout, Plan};
-use crate::source::{Provenance, SourceTree, TemplateSource};
+use crate::source::{SourceTree, TemplateSource};
 
 /// Everything [`generate`] needs to know, resolved from the command line.
 #[derive(Debug, Clone)]

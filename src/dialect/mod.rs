@@ -15,8 +15,8 @@ use crate::error::Result;
 use crate::given::Given;
 use crate::hooks::Hook;
 use crate::model::Manifest;
+use crate::model::Provenance;
 use crate::prompt::Prompter;
-use crate::source::Provenance;
 
 /// One template format's rules, read from its manifest file when the
 /// template is loaded (so every rule here is already checked).

@@ -20,7 +20,7 @@ use crate::dialect::cookiecutter::{self, Definition};
 use crate::dialect::stamp::{self, StampTemplate};
 use crate::error::{Error, Result};
 use crate::interrupt::Registration;
-use crate::model::Manifest;
+use crate::model::{Manifest, Provenance};
 
 /// Which template to use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,17 +174,6 @@ impl SourceFile {
             SourceFile::OnDisk(path) => listing::read_file(path, max_bytes),
         }
     }
-}
-
-/// Where a template came from, as a generated project records it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Provenance {
-    /// The directory (absolute) or the repository URL (credentials masked).
-    pub(crate) source: Option<String>,
-    /// The commit checked out, for a git source.
-    pub(crate) commit: Option<String>,
-    /// The template's directory inside the repository.
-    pub(crate) directory: Option<String>,
 }
 
 /// A whole template, listed.

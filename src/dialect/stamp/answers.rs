@@ -9,9 +9,8 @@ use minijinja::Value;
 use crate::engine::{self, Engine};
 use crate::error::{Error, Result};
 use crate::given::{Given, SOURCE_KEYS, TEMPLATE_KEY, VERSION_KEY};
-use crate::model::{Answer, DefaultValue, Kind, Manifest, Question, RawValue};
+use crate::model::{Answer, DefaultValue, Kind, Manifest, Provenance, Question, RawValue};
 use crate::prompt::Prompter;
-use crate::source::Provenance;
 
 /// The answers of one run, in question order.
 #[derive(Debug, Clone, Default, PartialEq)]
