@@ -1,0 +1,138 @@
+//! clap's view of the arguments: every command, flag and its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// stamp: generate a project from a template.
+#[derive(Debug, Parser)]
+#[command(name = "stamp", version, about, args_conflicts_with_subcommands = true)]
+pub(super) struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Option<Command>,
+    #[command(flatten)]
+    pub(super) new: NewArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum Command {
+    /// Generate a project (the default command).
+    New(NewArgs),
+    /// Render named answer sets and compare them with stored snapshots.
+    Check(CheckArgs),
+    /// List a template's questions.
+    Vars(VarsArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // one per flag
+pub(super) struct NewArgs {
+    /// The template: a directory, a git URL or an abbreviation such as gh:owner/repo (also
+    /// accepted as the first argument); default: the built-in template.
+    #[arg(short, long, value_name = "TEMPLATE")]
+    pub(super) template: Option<PathBuf>,
+    /// The branch, tag or commit of a git template (a local repository too).
+    #[arg(long, value_name = "REF")]
+    pub(super) checkout: Option<String>,
+    /// The template's directory inside the repository or directory.
+    #[arg(long, value_name = "DIR")]
+    pub(super) directory: Option<PathBuf>,
+    /// Where the project directory is created.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub(super) output_dir: PathBuf,
+    /// An answers file (.toml, .json, .yaml or .yml) holding `name = value` pairs; `-` reads
+    /// them from stdin (with --answers-format), which keeps secrets off the command line.
+    #[arg(short, long, value_name = "FILE")]
+    pub(super) answers: Option<PathBuf>,
+    /// The format of answers read from stdin (`-a -`).
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    pub(super) answers_format: Option<FormatArg>,
+    /// Answer one question; repeatable.
+    #[arg(short = 'd', long = "define", value_name = "KEY=VALUE")]
+    pub(super) define: Vec<String>,
+    /// Answers as KEY=VALUE; the first argument may instead name the template.
+    #[arg(value_name = "KEY=VALUE")]
+    pub(super) pairs: Vec<String>,
+    /// Never prompt: use answers, overrides and defaults.
+    #[arg(long)]
+    pub(super) no_input: bool,
+    /// Write into an existing project directory, replacing the template's files; deletes nothing.
+    #[arg(short = 'f', long, visible_alias = "overwrite-if-exists")]
+    pub(super) force: bool,
+    /// With --force: keep files that already exist.
+    #[arg(short = 's', long, visible_alias = "skip-if-file-exists", requires = "force")]
+    pub(super) skip_existing: bool,
+    /// Print what would be written (create / overwrite / identical / skip) and write nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    /// Run a cookiecutter template's hooks: yes, no, or ask (the default at a
+    /// terminal; without one, hooks are skipped with a warning).
+    #[arg(long, value_name = "WHEN")]
+    pub(super) accept_hooks: Option<HookConsent>,
+    /// Print only errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub(super) quiet: bool,
+    /// Print one line per file.
+    #[arg(short, long)]
+    pub(super) verbose: bool,
+}
+
+/// `--answers-format` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(super) enum FormatArg {
+    Toml,
+    Json,
+    Yaml,
+}
+
+/// `--accept-hooks` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum HookConsent {
+    Yes,
+    No,
+    Ask,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct CheckArgs {
+    /// A template directory (with stamp.toml); default: the built-in template.
+    #[arg(short, long, value_name = "DIR")]
+    pub(super) template: Option<PathBuf>,
+    /// The snapshots directory; default: `snapshots/` inside the template
+    /// directory, or `./snapshots` for the built-in template.
+    #[arg(long, value_name = "DIR")]
+    pub(super) snapshots: Option<PathBuf>,
+    /// Rewrite the stored trees to match what the template renders now.
+    #[arg(long)]
+    pub(super) update: bool,
+    /// Render every combination of choice and bool answers instead of the snapshot cases.
+    #[arg(long, conflicts_with_all = ["update", "cases", "snapshots"])]
+    pub(super) all_combinations: bool,
+    /// With --all-combinations: answers to start from (the rest take their defaults).
+    #[arg(short, long, value_name = "FILE", requires = "all_combinations")]
+    pub(super) answers: Option<PathBuf>,
+    /// With --all-combinations: run this shell command inside each rendered project.
+    #[arg(long, value_name = "CMD", requires = "all_combinations")]
+    pub(super) exec: Option<String>,
+    /// Only these cases (default: every `<case>.toml` in the snapshots directory).
+    #[arg(value_name = "CASE")]
+    pub(super) cases: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct VarsArgs {
+    /// A template directory (with stamp.toml); default: the built-in template.
+    #[arg(short, long, value_name = "DIR")]
+    pub(super) template: Option<PathBuf>,
+    /// Print the questions as JSON.
+    #[arg(long, conflicts_with = "schema")]
+    pub(super) json: bool,
+    /// Print a JSON Schema for answers files.
+    #[arg(long)]
+    pub(super) schema: bool,
+}

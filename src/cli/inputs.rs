@@ -1,0 +1,113 @@
+//! What the command line and the environment give a run: the answers, the
+//! template, and the settings read from environment variables.
+
+use std::path::{Path, PathBuf};
+
+use super::args::{FormatArg, NewArgs};
+use crate::{AnswersFormat, Determinism, Error, Given, Limits, Result, TemplateSource, UserConfig};
+
+/// The answers given (an answers file or stdin, `STAMP_ANSWER_*`, then
+/// `KEY=VALUE`) and the template: named, as the first argument or with
+/// `-t`, or else the one a project's record came from, or the built-in one.
+pub(super) fn given_and_template(args: &NewArgs) -> Result<(Given, TemplateSource)> {
+    let mut given = Given::default();
+    match (&args.answers, args.answers_format) {
+        (Some(path), Some(format)) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidData => {
+                    Error::AnswersSyntax { path: "<stdin>".into(), message: "it is not UTF-8 text".into() }
+                }
+                _ => Error::io("read answers from", "stdin", e),
+            })?;
+            let format = match format {
+                FormatArg::Toml => AnswersFormat::Toml,
+                FormatArg::Json => AnswersFormat::Json,
+                FormatArg::Yaml => AnswersFormat::Yaml,
+            };
+            given.load_text(text, format, Path::new("<stdin>"))?;
+        }
+        (Some(path), None) if path.as_os_str() == "-" => {
+            return Err(Error::InvalidInput(
+                "-a - reads answers from stdin: say their format with --answers-format".into(),
+            ));
+        }
+        (Some(path), _) => given.load_file(path)?,
+        (None, _) => {}
+    }
+    given.load_environment(std::env::vars());
+    // `stamp TEMPLATE KEY=VALUE...`, as cookiecutter is called.
+    let (template, pairs) = match args.pairs.split_first() {
+        Some((first, rest)) if args.template.is_none() && !first.contains('=') => {
+            (Some(PathBuf::from(first)), rest)
+        }
+        _ => (args.template.clone(), args.pairs.as_slice()),
+    };
+    for pair in args.define.iter().chain(pairs) {
+        given.set_pair(pair)?;
+    }
+    let template = match (template, given.recorded_source()) {
+        // A project's record regenerates it from the template it came from.
+        (None, Some((source, commit, directory))) if args.checkout.is_none() && args.directory.is_none() => {
+            template_source(Some(PathBuf::from(source)))?
+                .at(commit.map(str::to_owned), directory.map(PathBuf::from))?
+        }
+        (template, _) => template_source(template)?.at(args.checkout.clone(), args.directory.clone())?,
+    };
+    Ok((given, template))
+}
+
+/// Reproducibility settings from the environment: `SOURCE_DATE_EPOCH`
+/// freezes the clock, `STAMP_SEED` (or else the epoch) seeds the random
+/// helpers. `fallback_epoch` applies when `SOURCE_DATE_EPOCH` is unset.
+pub(super) fn determinism_from_env(fallback_epoch: Option<i64>) -> Result<Determinism> {
+    let read = |name: &str| -> Result<Option<i64>> {
+        match std::env::var(name) {
+            Ok(text) if !text.trim().is_empty() => text.trim().parse().map(Some).map_err(|_| {
+                Error::InvalidInput(format!("{name} must be a whole number of seconds, not {text:?}"))
+            }),
+            _ => Ok(None),
+        }
+    };
+    let epoch = read("SOURCE_DATE_EPOCH")?.or(fallback_epoch);
+    let seed = read("STAMP_SEED")?.or(epoch).map(i64::cast_unsigned);
+    Ok(Determinism { epoch, seed })
+}
+
+/// The limits on what a template may cost, each overridable from the
+/// environment for the rare template that needs more: `STAMP_MAX_FUEL`,
+/// `STAMP_MAX_FILE_BYTES`, `STAMP_MAX_PROJECT_BYTES`.
+pub(super) fn limits_from_env() -> Result<Limits> {
+    let read = |name: &str, default: u64| -> Result<u64> {
+        match std::env::var(name) {
+            Ok(text) if !text.trim().is_empty() => text
+                .trim()
+                .parse()
+                .map_err(|_| Error::InvalidInput(format!("{name} must be a whole number, not {text:?}"))),
+            _ => Ok(default),
+        }
+    };
+    let mut limits = Limits::default();
+    limits.fuel = read("STAMP_MAX_FUEL", limits.fuel)?;
+    limits.file_bytes = read("STAMP_MAX_FILE_BYTES", limits.file_bytes)?;
+    limits.project_bytes = read("STAMP_MAX_PROJECT_BYTES", limits.project_bytes)?;
+    Ok(limits)
+}
+
+/// The template named by `--template` (a path that is not UTF-8 can only be
+/// a directory), or the built-in one.
+pub(super) fn template_source(named: Option<PathBuf>) -> Result<TemplateSource> {
+    match named {
+        None => Ok(TemplateSource::Builtin),
+        Some(named) => match named.to_str() {
+            Some(text) => {
+                let config = match UserConfig::default_path() {
+                    Some(path) => UserConfig::load(&path)?,
+                    None => UserConfig::default(),
+                };
+                TemplateSource::parse(text, &config)
+            }
+            None => Ok(TemplateSource::Directory(named)),
+        },
+    }
+}
