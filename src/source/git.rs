@@ -27,13 +27,16 @@ pub(super) struct Checkout {
 pub(super) fn checkout(url: &str, reference: Option<&str>) -> Result<Checkout> {
     let shown = mask_credentials(url);
     let cache = cache_dir()?.join("git").join(cache_name(url));
-    if cache.is_dir() {
-        // Offline, or the remote gone: the cache still serves what it holds.
-        let _ = git(Some(&cache), &["fetch", "--quiet", "--prune", "--no-recurse-submodules", "origin"]);
-    } else {
-        clone_mirror(url, &shown, &cache)?;
-    }
     let wanted = format!("{}^{{commit}}", reference.unwrap_or("HEAD"));
+    if !cache.is_dir() {
+        clone_mirror(url, &shown, &cache)?;
+    } else if !(reference.is_some_and(is_full_commit_id)
+        && git(Some(&cache), &["rev-parse", "--verify", "--quiet", &wanted]).is_ok())
+    {
+        // A commit id already cached cannot have moved; anything else may
+        // have. Offline, or with the remote gone, the cache serves what it holds.
+        let _ = git(Some(&cache), &["fetch", "--quiet", "--prune", "--no-recurse-submodules", "origin"]);
+    }
     let commit = git(Some(&cache), &["rev-parse", "--verify", "--quiet", &wanted]).map_err(|_| {
         Error::InvalidInput(format!("{shown} has no branch, tag or commit `{}`", reference.unwrap_or("HEAD")))
     })?;
@@ -74,6 +77,12 @@ fn clone_mirror(url: &str, shown: &str, cache: &Path) -> Result<()> {
         Err(_) if cache.is_dir() => Ok(()),
         result => result.map_err(|e| Error::io("cache the clone at", cache, e)),
     }
+}
+
+/// Whether `reference` is a whole commit id (40 or 64 hex digits), which
+/// names the same commit forever.
+fn is_full_commit_id(reference: &str) -> bool {
+    matches!(reference.len(), 40 | 64) && reference.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// `git` with every hook disabled and no prompt for credentials it cannot

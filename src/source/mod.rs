@@ -64,10 +64,11 @@ impl TemplateSource {
             let given = text.to_owned();
             return Ok(TemplateSource::Git { url, checkout: None, directory: None, given });
         }
-        if expanded.is_some() || !Path::new(text).is_dir() {
+        // An abbreviation may stand for a directory too.
+        if !Path::new(candidate).is_dir() {
             return Err(Error::InvalidInput(format!("no template at `{text}`: name {FORMS}")));
         }
-        Ok(TemplateSource::Directory(PathBuf::from(text)))
+        Ok(TemplateSource::Directory(PathBuf::from(candidate)))
     }
 
     /// The source with `--checkout` and `--directory` applied: a local

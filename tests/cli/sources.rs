@@ -139,8 +139,16 @@ fn abbreviations_a_served_repository_and_offline_runs_from_the_cache() {
     let (daemon, port) = Daemon::start(&scratch);
     scratch.write(
         "config/stamp/config.toml",
-        format!("[abbreviations]\ngh = \"git://127.0.0.1:{port}/{{0}}.git\"\n"),
+        format!(
+            "[abbreviations]\ngh = \"git://127.0.0.1:{port}/{{0}}.git\"\nhere = \"{}/{{0}}\"\n",
+            scratch.dir.path().display()
+        ),
     );
+    // An abbreviation may stand for a local directory as well.
+    isolated(&scratch)
+        .args(&["here:repo", "--directory", "tpl", "--no-input", "-o", "local"])
+        .leaves_file("local/app/README.md", "v4\n")
+        .run();
     isolated(&scratch)
         .args(&["gh:org/tpl", "--directory", "tpl", "--no-input", "-o", "online"])
         .leaves_file("online/app/README.md", "v2\n")
