@@ -137,12 +137,13 @@ fn run_script(hook: &Hook, script: &[u8], cwd: &Path) -> Result<()> {
         name: hook.file_name.clone(),
         message: format!("cannot run it: {e}"),
     };
-    let status = {
+    // Spawned and registered in one critical section: an interrupt between
+    // the two would miss the hook.
+    let (_process, mut child) = {
         let _critical = interrupt::critical();
         let child = command.spawn().map_err(cannot_run)?;
         (interrupt::register_process(child.id()), child)
     };
-    let (_process, mut child) = status;
     let status = child.wait().map_err(cannot_run)?;
     // A hook an interrupt stopped must not be reported as a failure: the
     // handler holds the gate by then, so this waits for it to end the process.

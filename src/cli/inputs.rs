@@ -61,16 +61,9 @@ pub(super) fn given_and_template(args: &NewArgs) -> Result<(Given, TemplateSourc
 /// freezes the clock, `STAMP_SEED` (or else the epoch) seeds the random
 /// helpers. `fallback_epoch` applies when `SOURCE_DATE_EPOCH` is unset.
 pub(super) fn determinism_from_env(fallback_epoch: Option<i64>) -> Result<Determinism> {
-    let read = |name: &str| -> Result<Option<i64>> {
-        match std::env::var(name) {
-            Ok(text) if !text.trim().is_empty() => text.trim().parse().map(Some).map_err(|_| {
-                Error::InvalidInput(format!("{name} must be a whole number of seconds, not {text:?}"))
-            }),
-            _ => Ok(None),
-        }
-    };
-    let epoch = read("SOURCE_DATE_EPOCH")?.or(fallback_epoch);
-    let seed = read("STAMP_SEED")?.or(epoch).map(i64::cast_unsigned);
+    let seconds = "a whole number of seconds";
+    let epoch = env_number("SOURCE_DATE_EPOCH", seconds)?.or(fallback_epoch);
+    let seed = env_number("STAMP_SEED", seconds)?.or(epoch).map(i64::cast_unsigned);
     Ok(Determinism { epoch, seed })
 }
 
@@ -78,20 +71,25 @@ pub(super) fn determinism_from_env(fallback_epoch: Option<i64>) -> Result<Determ
 /// environment for the rare template that needs more: `STAMP_MAX_FUEL`,
 /// `STAMP_MAX_FILE_BYTES`, `STAMP_MAX_PROJECT_BYTES`.
 pub(super) fn limits_from_env() -> Result<Limits> {
-    let read = |name: &str, default: u64| -> Result<u64> {
-        match std::env::var(name) {
-            Ok(text) if !text.trim().is_empty() => text
-                .trim()
-                .parse()
-                .map_err(|_| Error::InvalidInput(format!("{name} must be a whole number, not {text:?}"))),
-            _ => Ok(default),
-        }
-    };
     let mut limits = Limits::default();
-    limits.fuel = read("STAMP_MAX_FUEL", limits.fuel)?;
-    limits.file_bytes = read("STAMP_MAX_FILE_BYTES", limits.file_bytes)?;
-    limits.project_bytes = read("STAMP_MAX_PROJECT_BYTES", limits.project_bytes)?;
+    let whole = "a whole number";
+    limits.fuel = env_number("STAMP_MAX_FUEL", whole)?.unwrap_or(limits.fuel);
+    limits.file_bytes = env_number("STAMP_MAX_FILE_BYTES", whole)?.unwrap_or(limits.file_bytes);
+    limits.project_bytes = env_number("STAMP_MAX_PROJECT_BYTES", whole)?.unwrap_or(limits.project_bytes);
     Ok(limits)
+}
+
+/// The number in the environment variable `name` (unset or blank: `None`);
+/// anything else is an error saying it must be `what`.
+fn env_number<T: std::str::FromStr>(name: &str, what: &str) -> Result<Option<T>> {
+    match std::env::var(name) {
+        Ok(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| Error::InvalidInput(format!("{name} must be {what}, not {text:?}"))),
+        _ => Ok(None),
+    }
 }
 
 /// The template named by `--template` (a path that is not UTF-8 can only be

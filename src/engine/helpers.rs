@@ -47,7 +47,7 @@ impl RandomSource {
 }
 
 /// FNV-1a over `bytes`, started from `seed`: a stable way to derive seeds.
-fn fnv1a(seed: u64, bytes: impl Iterator<Item = u8>) -> u64 {
+pub(crate) fn fnv1a(seed: u64, bytes: impl Iterator<Item = u8>) -> u64 {
     bytes.fold(0xcbf2_9ce4_8422_2325 ^ seed, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3)
     })

@@ -16,6 +16,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use crate::error::{Error, Result};
 
 pub use helpers::Determinism;
+pub(crate) use helpers::fnv1a;
 pub(crate) use python::{OrderedDict, repr};
 
 /// The Jinja2 environment settings a template may change, checked when they

@@ -119,12 +119,13 @@ impl Staging {
         changes: &[(Action, String)],
         report: Reporter,
     ) -> Result<()> {
-        let to_write: Vec<&String> = changes.iter().filter(|(a, _)| a.writes()).map(|(_, p)| p).collect();
+        let to_write: std::collections::HashSet<&str> =
+            changes.iter().filter(|(a, _)| a.writes()).map(|(_, p)| p.as_str()).collect();
         report(Event::Started { phase: Phase::Writing, total: to_write.len() });
         for entry in &plan.entries {
             match &entry.file {
                 None => self.create_dir(&entry.path)?,
-                Some(file) if to_write.contains(&&entry.path) => {
+                Some(file) if to_write.contains(entry.path.as_str()) => {
                     report(Event::Step { path: &entry.path });
                     self.write_file(&entry.path, file)?;
                 }

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::engine::fnv1a;
 use crate::error::{Error, Result};
 use crate::interrupt::{self, Registration};
 
@@ -133,8 +134,7 @@ fn cache_dir() -> Result<PathBuf> {
 
 /// A cache directory name for `url`: readable, and unique by a hash.
 fn cache_name(url: &str) -> String {
-    let hash =
-        url.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let hash = fnv1a(0, url.bytes());
     let tail: String = url
         .rsplit(['/', ':'])
         .find(|part| !part.is_empty())
