@@ -23,3 +23,16 @@ pub(crate) fn is_private(metadata: &std::fs::Metadata) -> bool {
 pub(crate) fn is_private(_: &std::fs::Metadata) -> bool {
     true
 }
+
+/// Makes a file unpacked from an archive executable (`rwxr-xr-x` less the umask's usual bits).
+#[cfg(unix)]
+pub(crate) fn set_executable(path: &std::path::Path) -> crate::error::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| crate::error::Error::io("set the mode of", path, e))
+}
+
+#[cfg(not(unix))]
+pub(crate) fn set_executable(_: &std::path::Path) -> crate::error::Result<()> {
+    Ok(())
+}

@@ -16,6 +16,8 @@ pub(crate) const TEMPLATE_KEY: &str = "_template";
 pub(crate) const VERSION_KEY: &str = "_template_version";
 /// The template's source, commit and directory in a project's record.
 pub(crate) const SOURCE_KEYS: [&str; 3] = ["_src", "_commit", "_directory"];
+/// The content digest of a template without commits, in a project's record.
+pub(crate) const DIGEST_KEY: &str = "_digest";
 
 /// A value given by the user, with where it came from.
 #[derive(Debug, Clone)]
@@ -42,6 +44,14 @@ pub struct Given {
     template: Option<(String, String)>,
     /// A project record's `_src`, `_commit` and `_directory`.
     recorded_source: [Option<String>; 3],
+    /// Defaults from the user's configuration (`default_context`): they
+    /// replace a template's defaults and are still asked about.
+    defaults: IndexMap<String, GivenValue>,
+    /// Whether the answers came from a cookiecutter replay file.
+    replayed: bool,
+    /// A replay's private entries (`_x`, `__x`), which cookiecutter uses as
+    /// they were recorded.
+    replayed_private: IndexMap<String, RawValue>,
 }
 
 /// Where a `KEY=VALUE` argument is said to come from.
@@ -49,6 +59,24 @@ const COMMAND_LINE: &str = "the command line";
 
 /// Prefix of the environment variables that answer questions.
 pub(crate) const ENVIRONMENT_PREFIX: &str = "STAMP_ANSWER_";
+
+/// The answers in a cookiecutter replay file (`{"cookiecutter": {...},
+/// "_cookiecutter": {...}}`), and apart from them its private entries but
+/// for those cookiecutter adds for each run (`_template`, `_output_dir`…).
+/// `None` when `table` is not a replay.
+fn replay_answers(
+    table: &IndexMap<String, RawValue>,
+) -> Option<(IndexMap<String, RawValue>, IndexMap<String, RawValue>)> {
+    let Some(RawValue::Table(answers)) = table.get("cookiecutter") else { return None };
+    if !table.keys().all(|k| k == "cookiecutter" || k == "_cookiecutter") {
+        return None;
+    }
+    let run_entries = ["_template", "_output_dir", "_repo_dir", "_checkout"];
+    let (private, public): (IndexMap<_, _>, IndexMap<_, _>) =
+        answers.iter().map(|(k, v)| (k.clone(), v.clone())).partition(|(k, _)| k.starts_with('_'));
+    let private = private.into_iter().filter(|(k, _)| !run_entries.contains(&k.as_str())).collect();
+    Some((public, private))
+}
 
 /// The format of an answers file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +153,16 @@ impl Given {
                 let table: IndexMap<String, RawValue> = unique_keys(&mut deserializer)
                     .and_then(|table| deserializer.end().map(|()| table))
                     .map_err(|err| syntax(format!("line {}: {err}", err.line())))?;
-                table.into_iter().map(|(k, v)| (k, v, shown.clone())).collect()
+                let replay = replay_answers(&table);
+                if let Some((_, private)) = &replay {
+                    self.replayed = true;
+                    self.replayed_private.extend(private.clone());
+                }
+                replay
+                    .map_or(table, |(answers, _)| answers)
+                    .into_iter()
+                    .map(|(k, v)| (k, v, shown.clone()))
+                    .collect()
             }
             AnswersFormat::Yaml => {
                 let table: Option<IndexMap<String, RawValue>> =
@@ -151,7 +188,7 @@ impl Given {
                 }
                 continue;
             }
-            if key == VERSION_KEY {
+            if key == VERSION_KEY || key == DIGEST_KEY {
                 continue;
             }
             self.values.insert(key, GivenValue { raw, origin });
@@ -187,6 +224,36 @@ impl Given {
                 self.values.insert(key.to_owned(), GivenValue { raw: RawValue::Text(value), origin });
             }
         }
+    }
+
+    /// Sets the user's own defaults (`default_context`), which apply to the
+    /// questions of any template that has them and are ignored otherwise;
+    /// `origin` names where they came from.
+    pub fn set_defaults(&mut self, defaults: impl IntoIterator<Item = (String, RawValue)>, origin: &str) {
+        for (key, raw) in defaults {
+            self.defaults.insert(key, GivenValue { raw, origin: origin.to_owned() });
+        }
+    }
+
+    /// The user's default for a question, if the configuration has one.
+    pub(crate) fn default_for(&self, name: &str) -> Option<&GivenValue> {
+        self.defaults.get(name)
+    }
+
+    /// Whether a cookiecutter replay file gave the answers (cookiecutter
+    /// then shows templates the replayed answers as `_cookiecutter`).
+    pub(crate) fn is_replay(&self) -> bool {
+        self.replayed
+    }
+
+    /// A replay's private entry, if the answers came from one.
+    pub(crate) fn replayed_private(&self, name: &str) -> Option<&RawValue> {
+        self.replayed_private.get(name)
+    }
+
+    /// Every user default, in the order configured.
+    pub(crate) fn defaults(&self) -> impl Iterator<Item = (&str, &GivenValue)> {
+        self.defaults.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// Every given value, in the order given.

@@ -55,7 +55,7 @@ pub use model::{Answer, DefaultValue, Kind, Manifest, Question, RawValue, Templa
 pub use pipeline::{Outcome, Rendered, Request, generate, render_project};
 pub use prompt::{NoPrompter, Prompter, ScriptedPrompter, TerminalPrompter};
 pub use render::{Plan, PlannedEntry, PlannedFile};
-pub use source::{SourceTree, TemplateSource};
+pub use source::{Fetch, SourceTree, TemplateSource};
 pub use vars::{json as vars_json, schema as vars_schema, text as vars_text};
 
 /// Entry points for stamp's own fuzz targets and benchmarks: parsers that

@@ -38,6 +38,9 @@ pub(crate) struct Provenance {
     pub(crate) commit: Option<String>,
     /// The template's directory inside the repository.
     pub(crate) directory: Option<String>,
+    /// For a source without commits (a directory, an archive): a digest of
+    /// the template's content (`sha256:…`), which tells whether it changed.
+    pub(crate) digest: Option<String>,
 }
 
 /// The `[template]` table.

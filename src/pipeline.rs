@@ -20,7 +20,7 @@ use crate::model::{Answer, Kind, Provenance, Question};
 use crate::output::{self, DestinationLock, Staging};
 use crate::prompt::Prompter;
 use crate::render::{self, Layout, Plan};
-use crate::source::{SourceTree, TemplateSource};
+use crate::source::{Fetch, SourceTree, TemplateSource};
 
 /// Everything [`generate`] needs to know, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -42,6 +42,10 @@ pub struct Request {
     pub determinism: Determinism,
     /// What a render may cost.
     pub limits: Limits,
+    /// How a remote template is fetched.
+    pub fetch: Fetch,
+    /// Keep cruft's record (`.cruft.json`) in a cookiecutter template's project.
+    pub record: bool,
 }
 
 impl Request {
@@ -57,6 +61,8 @@ impl Request {
             hooks: Consent::Ask,
             determinism: Determinism::default(),
             limits: Limits::default(),
+            fetch: Fetch::default(),
+            record: false,
         }
     }
 }
@@ -78,6 +84,8 @@ pub struct Outcome {
     /// Secret questions answered on the command line, where other users of
     /// the machine could read them.
     pub exposed_secrets: Vec<String>,
+    /// The replay file cookiecutter would write for this run (cookiecutter templates only).
+    pub replay: Option<String>,
 }
 
 /// A project rendered in memory, with what rendered it.
@@ -102,7 +110,7 @@ impl Rendered {
 /// `request.dry_run`). The destination is touched only once the whole
 /// project rendered and every hook succeeded.
 pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter) -> Result<Outcome> {
-    let mut tree = Arc::new(SourceTree::load(&request.template)?);
+    let mut tree = Arc::new(SourceTree::fetch(&request.template, &request.fetch)?);
     let hooks = tree.dialect().hooks();
     let run_hooks = !hooks.is_empty() && !request.dry_run && consent(&tree, request.hooks, prompter)?;
     let skipped_hooks = if run_hooks || request.dry_run {
@@ -115,8 +123,12 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         tree = Arc::new(run_pre_prompt(&tree, request.determinism)?);
     }
     let engine = engine_for(&tree, request.determinism, request.limits);
-    let resolution =
-        resolve(&tree, &request.given, prompter, &engine, Some(&request.template), &request.output_dir)?;
+    let resolution = tree.dialect().resolve(
+        &request.given,
+        prompter,
+        &engine,
+        &origin(&tree, Some(request), &request.output_dir)?,
+    )?;
     let layout = lay_out(&tree, &engine, &resolution)?;
     let destination = if request.output_dir == Path::new(".") {
         PathBuf::from(&layout.root)
@@ -142,6 +154,7 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         None => None,
     };
     let exposed_secrets = resolution.exposed.clone();
+    let replay = resolution.replay.clone();
     Ok(Outcome {
         template: manifest.info.label(),
         destination,
@@ -149,6 +162,7 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         next_steps,
         skipped_hooks,
         exposed_secrets,
+        replay,
     })
 }
 
@@ -169,7 +183,7 @@ pub fn render_project(
     let engine = engine_for(tree, determinism, limits);
     // Neither `_template` nor the record's source: what renders must not
     // depend on how or where the template was named.
-    let resolution = resolve(tree, given, prompter, &engine, None, output_dir)?;
+    let resolution = tree.dialect().resolve(given, prompter, &engine, &origin(tree, None, output_dir)?)?;
     let plan = lay_out(tree, &engine, &resolution)?.render(report)?;
     Ok(Rendered { plan, context: resolution.context, engine })
 }
@@ -252,22 +266,37 @@ fn write(
     Ok(changes)
 }
 
-/// Resolves the answers through the template's dialect.
-fn resolve(
-    tree: &SourceTree,
-    given: &Given,
-    prompter: &mut dyn Prompter,
-    engine: &Engine,
-    named: Option<&TemplateSource>,
-    output_dir: &Path,
-) -> Result<Resolution> {
-    let origin = Origin {
-        template: named.map(ToString::to_string).unwrap_or_default(),
-        repo_dir: tree.dir.clone(),
-        output_dir: std::path::absolute(output_dir).map_err(|e| Error::io("resolve", output_dir, e))?,
-        provenance: if named.is_some() { tree.provenance.clone() } else { Provenance::default() },
+/// Where the template and the project are, as the dialect sees them: for
+/// `generate`, as `request` names them; for `render_project`, nothing of how
+/// or where the template was named.
+fn origin(tree: &SourceTree, request: Option<&Request>, output_dir: &Path) -> Result<Origin> {
+    let output_dir = std::path::absolute(output_dir).map_err(|e| Error::io("resolve", output_dir, e))?;
+    let Some(request) = request else {
+        return Ok(Origin {
+            template: String::new(),
+            repo_dir: tree.dir.clone(),
+            output_dir,
+            provenance: Provenance::default(),
+            checkout: None,
+            record: false,
+        });
     };
-    tree.dialect().resolve(given, prompter, engine, &origin)
+    let mut provenance = tree.provenance.clone();
+    // Without a commit, only the content says which version of the template this was.
+    if provenance.commit.is_none() && tree.dir.is_some() && tree.dialect().records_provenance() {
+        provenance.digest = Some(tree.content_digest(request.limits.file_bytes)?);
+    }
+    Ok(Origin {
+        template: request.template.to_string(),
+        repo_dir: tree.dir.clone(),
+        output_dir,
+        provenance,
+        checkout: match &request.template {
+            TemplateSource::Git { checkout, .. } => checkout.clone(),
+            _ => None,
+        },
+        record: request.record,
+    })
 }
 
 /// Names the project's entries, adding the record the dialect keeps.

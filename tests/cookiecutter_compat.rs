@@ -513,6 +513,76 @@ fn stamp_matches_cookiecutter_on_every_fixture() {
     run_all(selftest);
 }
 
+/// Copies the template directory `from` to `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// cookiecutter's replay files and stamp's are the same bytes, and each
+/// tool answers from the other's replay with the same project.
+#[test]
+fn replay_files_are_interchangeable_with_cookiecutters() {
+    let reference = cookiecutter_program();
+    let stamp = PathBuf::from(env!("CARGO_BIN_EXE_stamp"));
+    for (case, context) in
+        [("dict-vars", "team=Zoë ∑"), ("private-vars", "version=2.0"), ("choice-override", "")]
+    {
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path();
+        copy_dir(&fixtures_dir().join(case), &dir.join("tpl"));
+        let args = |home: &str, rest: &[&str]| -> Vec<String> {
+            let mut args =
+                vec!["--config-file".to_owned(), dir.join(home).join("config.yaml").display().to_string()];
+            args.extend(rest.iter().map(|a| (*a).to_owned()));
+            args
+        };
+        let mut written = Vec::new();
+        for (tool, home) in [(&reference, "cc"), (&stamp, "st")] {
+            fs::create_dir_all(dir.join(home)).unwrap();
+            let replay_dir = dir.join(home).join("replay");
+            fs::write(dir.join(home).join("config.yaml"), format!("replay_dir: {}\n", replay_dir.display()))
+                .unwrap();
+            let mut rest = vec!["tpl", "--no-input", "-o", "out"];
+            rest.extend(context.split_whitespace().next().filter(|_| !context.is_empty()).map(|_| context));
+            let result = run(tool, &args(home, &rest), dir);
+            assert!(result.succeeded(), "{case}: {} failed: {}", tool.display(), result.describe());
+            fs::rename(dir.join("out"), dir.join(format!("out-{home}"))).unwrap();
+            written.push(fs::read(replay_dir.join("tpl.json")).unwrap());
+        }
+        assert!(
+            written[0] == written[1],
+            "{case}: replay files differ:\n{}",
+            content_diff(&written[0], &written[1], "cookiecutter", "stamp")
+        );
+        // Each tool answers from the replay the other wrote.
+        let from_stamp = dir.join("st/replay/tpl.json").display().to_string();
+        let from_cookiecutter = dir.join("cc/replay/tpl.json").display().to_string();
+        let result =
+            run(&reference, &args("cc", &["tpl", "--replay-file", &from_stamp, "-o", "cc-replayed"]), dir);
+        assert!(result.succeeded(), "{case}: cookiecutter --replay-file: {}", result.describe());
+        let result =
+            run(&stamp, &args("st", &["tpl", "--replay-file", &from_cookiecutter, "-o", "st-replayed"]), dir);
+        assert!(result.succeeded(), "{case}: stamp --replay-file: {}", result.describe());
+        let mut report = String::new();
+        compare_trees(
+            &snapshot(&dir.join("cc-replayed")),
+            &snapshot(&dir.join("st-replayed")),
+            "cookiecutter",
+            "stamp",
+            &mut report,
+        );
+        assert!(report.is_empty(), "{case}: {report}");
+    }
+}
+
 // ------------------------------------------------------------------------------------ self-checks
 // The comparison itself, checked without any external tool (these always run).
 

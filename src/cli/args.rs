@@ -42,6 +42,25 @@ pub(super) struct NewArgs {
     /// The template's directory inside the repository or directory.
     #[arg(long, value_name = "DIR")]
     pub(super) directory: Option<PathBuf>,
+    /// Fetch a git or zip source again, failing if that fails, rather than using the cached copy.
+    #[arg(long, visible_alias = "no-cache")]
+    pub(super) refresh: bool,
+    /// Read the user configuration from this file only: stamp's TOML (`.toml`) or cookiecutter's YAML.
+    #[arg(long, value_name = "FILE", conflicts_with = "default_config")]
+    pub(super) config_file: Option<PathBuf>,
+    /// Read no user configuration file (neither stamp's nor cookiecutter's).
+    #[arg(long)]
+    pub(super) default_config: bool,
+    /// Answer with this template's last replay file (cookiecutter's `~/.cookiecutter_replay/NAME.json`).
+    #[arg(long, conflicts_with = "replay_file")]
+    pub(super) replay: bool,
+    /// Answer with this cookiecutter replay file.
+    #[arg(long, value_name = "FILE")]
+    pub(super) replay_file: Option<PathBuf>,
+    /// Keep cruft's `.cruft.json` in a cookiecutter template's project (`record = true` in the
+    /// configuration makes it the default).
+    #[arg(long)]
+    pub(super) record: bool,
     /// Where the project directory is created.
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub(super) output_dir: PathBuf,

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use super::args::{FormatArg, NewArgs};
 use crate::{AnswersFormat, Determinism, Error, Given, Limits, Result, TemplateSource, UserConfig};
 
-/// The answers given (an answers file or stdin, `STAMP_ANSWER_*`, then
-/// `KEY=VALUE`) and the template: named, as the first argument or with
-/// `-t`, or else the one a project's record came from, or the built-in one.
-pub(super) fn given_and_template(args: &NewArgs) -> Result<(Given, TemplateSource)> {
+/// The answers given (an answers file or stdin, a replay file,
+/// `STAMP_ANSWER_*`, then `KEY=VALUE`), the user's defaults from `config`,
+/// and the template: named, as the first argument or with `-t`, or else the
+/// one a project's record came from, or the built-in one.
+pub(super) fn given_and_template(args: &NewArgs, config: &UserConfig) -> Result<(Given, TemplateSource)> {
     let mut given = Given::default();
     match (&args.answers, args.answers_format) {
         (Some(path), Some(format)) if path.as_os_str() == "-" => {
@@ -35,7 +36,6 @@ pub(super) fn given_and_template(args: &NewArgs) -> Result<(Given, TemplateSourc
         (Some(path), _) => given.load_file(path)?,
         (None, _) => {}
     }
-    given.load_environment(std::env::vars());
     // `stamp TEMPLATE KEY=VALUE...`, as cookiecutter is called.
     let (template, pairs) = match args.pairs.split_first() {
         Some((first, rest)) if args.template.is_none() && !first.contains('=') => {
@@ -43,18 +43,53 @@ pub(super) fn given_and_template(args: &NewArgs) -> Result<(Given, TemplateSourc
         }
         _ => (args.template.clone(), args.pairs.as_slice()),
     };
-    for pair in args.define.iter().chain(pairs) {
-        given.set_pair(pair)?;
-    }
     let template = match (template, given.recorded_source()) {
         // A project's record regenerates it from the template it came from.
         (None, Some((source, commit, directory))) if args.checkout.is_none() && args.directory.is_none() => {
-            template_source(Some(PathBuf::from(source)))?
+            template_source(Some(PathBuf::from(source)), config)?
                 .at(commit.map(str::to_owned), directory.map(PathBuf::from))?
         }
-        (template, _) => template_source(template)?.at(args.checkout.clone(), args.directory.clone())?,
+        (template, _) => {
+            template_source(template, config)?.at(args.checkout.clone(), args.directory.clone())?
+        }
     };
+    let replay = match (&args.replay_file, args.replay) {
+        (Some(file), _) => Some(file.clone()),
+        (None, true) => Some(replay_path(&template, config)?),
+        (None, false) => None,
+    };
+    if let Some(file) = replay {
+        given.load_file(&file)?;
+    }
+    given.load_environment(std::env::vars());
+    for pair in args.define.iter().chain(pairs) {
+        given.set_pair(pair)?;
+    }
+    let origin = match config.files.as_slice() {
+        [] => "the user configuration".to_owned(),
+        files => format!(
+            "the user configuration ({})",
+            files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    given.set_defaults(config.default_context.clone(), &origin);
     Ok((given, template))
+}
+
+/// Where the replay file of `template` is: `NAME.json` in the configured
+/// replay directory, `NAME` as cookiecutter names it.
+pub(super) fn replay_path(template: &TemplateSource, config: &UserConfig) -> Result<PathBuf> {
+    let Some(name) = template.replay_name() else {
+        return Err(Error::InvalidInput(
+            "--replay needs a cookiecutter template; the built-in template records its answers in \
+             .stamp-answers.toml"
+                .into(),
+        ));
+    };
+    let Some(dir) = config.replay_dir() else {
+        return Err(Error::InvalidInput("HOME is not set: no replay directory (set replay_dir)".into()));
+    };
+    Ok(dir.join(format!("{name}.json")))
 }
 
 /// Reproducibility settings from the environment: `SOURCE_DATE_EPOCH`
@@ -94,17 +129,11 @@ fn env_number<T: std::str::FromStr>(name: &str, what: &str) -> Result<Option<T>>
 
 /// The template named by `--template` (a path that is not UTF-8 can only be
 /// a directory), or the built-in one.
-pub(super) fn template_source(named: Option<PathBuf>) -> Result<TemplateSource> {
+pub(super) fn template_source(named: Option<PathBuf>, config: &UserConfig) -> Result<TemplateSource> {
     match named {
         None => Ok(TemplateSource::Builtin),
         Some(named) => match named.to_str() {
-            Some(text) => {
-                let config = match UserConfig::default_path() {
-                    Some(path) => UserConfig::load(&path)?,
-                    None => UserConfig::default(),
-                };
-                TemplateSource::parse(text, &config)
-            }
+            Some(text) => TemplateSource::parse(text, config),
             None => Ok(TemplateSource::Directory(named)),
         },
     }

@@ -19,8 +19,8 @@ use clap::{CommandFactory, Parser};
 use console::style;
 
 use crate::{
-    CaseOutcome, Consent, Event, Given, NoPrompter, OnExisting, Phase, Prompter, Request, Result, SourceTree,
-    TerminalPrompter, generate,
+    CaseOutcome, Consent, Event, Fetch, Given, NoPrompter, OnExisting, Phase, Prompter, Request, Result,
+    SourceTree, TerminalPrompter, UserConfig, generate,
 };
 use args::{CheckArgs, Cli, Command, HookConsent, NewArgs};
 use inputs::{determinism_from_env, given_and_template, limits_from_env, template_source};
@@ -58,7 +58,8 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Some(Command::New(args)) => new(args).map(|()| 0),
         Some(Command::Check(args)) => check(args),
         Some(Command::Vars(args)) => {
-            let manifest = SourceTree::load_manifest(&template_source(args.template)?)?;
+            let config = UserConfig::discover(None, false)?;
+            let manifest = SourceTree::load_manifest(&template_source(args.template, &config)?)?;
             let text = if args.schema {
                 pretty(&crate::vars_schema(&manifest))
             } else if args.json {
@@ -77,7 +78,8 @@ fn dispatch(cli: Cli) -> Result<u8> {
 }
 
 fn new(args: NewArgs) -> Result<()> {
-    let (given, template) = given_and_template(&args)?;
+    let config = UserConfig::discover(args.config_file.as_deref(), args.default_config)?;
+    let (given, template) = given_and_template(&args, &config)?;
     let request = Request {
         template,
         output_dir: args.output_dir,
@@ -91,6 +93,8 @@ fn new(args: NewArgs) -> Result<()> {
         hooks: Consent::Ask,
         determinism: determinism_from_env(None)?,
         limits: limits_from_env()?,
+        fetch: fetch_settings(&config, args.refresh)?,
+        record: args.record || config.record,
     };
     let stderr_is_terminal = std::io::stderr().is_terminal();
     // Answers piped in use stdin up: nothing is left to answer prompts with.
@@ -113,6 +117,17 @@ fn new(args: NewArgs) -> Result<()> {
     RUN_COMPLETED.store(result.is_ok() && !request.dry_run, Ordering::SeqCst);
     progress.clear();
     let outcome = result?;
+    if let (Some(replay), false) = (&outcome.replay, request.dry_run) {
+        // As cookiecutter does, so that `--replay` (stamp's or cookiecutter's) can answer the same again.
+        if let Err(err) =
+            inputs::replay_path(&request.template, &config).and_then(|path| write_replay(&path, replay))
+        {
+            eprintln!(
+                "{} the replay file was not written: {err}",
+                style("warning:").yellow().bold().for_stderr()
+            );
+        }
+    }
     if request.dry_run {
         let mut plan = String::new();
         for (action, path) in &outcome.actions {
@@ -141,6 +156,27 @@ fn new(args: NewArgs) -> Result<()> {
     if !args.quiet {
         print_summary(&outcome, request.dry_run, args.verbose);
     }
+    Ok(())
+}
+
+/// How remote sources are fetched: the configured cache, `--refresh`, and
+/// archives bounded by the project size limit.
+fn fetch_settings(config: &UserConfig, refresh: bool) -> Result<Fetch> {
+    let mut fetch = Fetch::default();
+    fetch.cache_dir.clone_from(&config.cache_dir);
+    fetch.refresh = refresh;
+    fetch.max_archive_bytes = fetch.max_archive_bytes.min(limits_from_env()?.project_bytes);
+    Ok(fetch)
+}
+
+/// Writes a replay file whole or not at all.
+fn write_replay(path: &std::path::Path, text: &str) -> Result<()> {
+    let dir = path.parent().expect("a replay file is in a directory");
+    std::fs::create_dir_all(dir).map_err(|e| crate::Error::io("create directory", dir, e))?;
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| crate::Error::io("create a file in", dir, e))?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| crate::Error::io("write", path, e))?;
+    file.persist(path).map_err(|e| crate::Error::io("write", path, e.error))?;
     Ok(())
 }
 
@@ -173,7 +209,7 @@ fn install_signal_handler() {
 /// Runs `stamp check`; returns 0 when every case matches (or was updated),
 /// 1 when a case differs, or the exit code of the first case that failed.
 fn check(args: CheckArgs) -> Result<u8> {
-    let source = template_source(args.template.clone())?;
+    let source = template_source(args.template.clone(), &UserConfig::discover(None, false)?)?;
     let tree = Arc::new(SourceTree::load(&source)?);
     if args.all_combinations {
         return check_combinations(&tree, &args);

@@ -44,6 +44,12 @@ pub(crate) trait Dialect: fmt::Debug + Send + Sync {
         &[]
     }
 
+    /// Whether the project keeps a record of where its template came from
+    /// (and so needs the template's content digest when it has no commit).
+    fn records_provenance(&self) -> bool {
+        false
+    }
+
     /// Whether a directory whose name renders empty is an error
     /// (cookiecutter) rather than skipped with everything in it (stamp).
     fn empty_dir_is_error(&self) -> bool;
@@ -67,6 +73,8 @@ pub(crate) struct Resolution {
     pub context: Value,
     /// A file the project keeps (path, text), from which it can be made again.
     pub record: Option<(&'static str, String)>,
+    /// The replay file cookiecutter would write for this run, if the dialect has them.
+    pub replay: Option<String>,
     /// The values of secret answers (and those made from them): files that
     /// hold one are made readable by their owner only.
     pub secrets: Vec<String>,
@@ -86,4 +94,8 @@ pub(crate) struct Origin {
     pub output_dir: PathBuf,
     /// What the project records of where the template came from.
     pub provenance: Provenance,
+    /// The branch, tag or commit asked for (cookiecutter's `_checkout`).
+    pub checkout: Option<String>,
+    /// Whether a cookiecutter template's project keeps cruft's record.
+    pub record: bool,
 }

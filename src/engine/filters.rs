@@ -169,7 +169,8 @@ fn to_json(name: &str, value: &Value, indent: Option<usize>) -> Result<String, E
         python::check_width(name, width)?;
     }
     let mut out = String::new();
-    dump_json(value, indent, 0, &mut out).map_err(|()| {
+    let style = JsonStyle { indent, sort_keys: true, ensure_ascii: true };
+    dump_json(value, &style, 0, &mut out).map_err(|()| {
         Error::new(
             ErrorKind::InvalidOperation,
             format!("{name}: the output would exceed {MAX_JSON_BYTES} bytes"),
@@ -178,9 +179,30 @@ fn to_json(name: &str, value: &Value, indent: Option<usize>) -> Result<String, E
     Ok(out)
 }
 
-/// Python's `json.dumps(sort_keys=True, ensure_ascii=True)` layout; `Err`
-/// once the output passes [`MAX_JSON_BYTES`].
-fn dump_json(value: &Value, indent: Option<usize>, level: usize, out: &mut String) -> Result<(), ()> {
+/// How Python's `json.dumps` was called.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct JsonStyle {
+    /// `indent=`: one line when `None`.
+    pub indent: Option<usize>,
+    /// `sort_keys=`
+    pub sort_keys: bool,
+    /// `ensure_ascii=`: escape every non-ASCII character.
+    pub ensure_ascii: bool,
+}
+
+/// `value` as Python's `json.dumps` writes it in `style`, for files other
+/// tools read back (replay files, `.cruft.json`).
+pub(crate) fn python_json(value: &Value, style: &JsonStyle) -> String {
+    let mut out = String::new();
+    // Only a template filter can run into the bound; a context is far smaller.
+    let _ = dump_json(value, style, 0, &mut out);
+    out
+}
+
+/// Python's `json.dumps` layout in `style`; `Err` once the output passes
+/// [`MAX_JSON_BYTES`].
+fn dump_json(value: &Value, style: &JsonStyle, level: usize, out: &mut String) -> Result<(), ()> {
+    let indent = style.indent;
     let newline = |out: &mut String, level: usize| {
         if let Some(width) = indent {
             if out.len().saturating_add(width.saturating_mul(level)) > MAX_JSON_BYTES {
@@ -222,7 +244,7 @@ fn dump_json(value: &Value, indent: Option<usize>, level: usize, out: &mut Strin
                     out.push_str(item_separator);
                 }
                 newline(out, level + 1)?;
-                dump_json(item, indent, level + 1, out)?;
+                dump_json(item, style, level + 1, out)?;
             }
             newline(out, level)?;
             out.push(']');
@@ -232,7 +254,9 @@ fn dump_json(value: &Value, indent: Option<usize>, level: usize, out: &mut Strin
                 .try_iter()
                 .map(|keys| keys.map(|k| (k.to_string(), value.get_item(&k).unwrap_or_default())).collect())
                 .unwrap_or_default();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            if style.sort_keys {
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+            }
             if entries.is_empty() {
                 out.push_str("{}");
                 return Ok(());
@@ -243,20 +267,21 @@ fn dump_json(value: &Value, indent: Option<usize>, level: usize, out: &mut Strin
                     out.push_str(item_separator);
                 }
                 newline(out, level + 1)?;
-                json_string(key, out);
+                json_string(key, style.ensure_ascii, out);
                 out.push_str(": ");
-                dump_json(item, indent, level + 1, out)?;
+                dump_json(item, style, level + 1, out)?;
             }
             newline(out, level)?;
             out.push('}');
         }
-        _ => json_string(&value.to_string(), out),
+        _ => json_string(&value.to_string(), style.ensure_ascii, out),
     }
     if out.len() > MAX_JSON_BYTES { Err(()) } else { Ok(()) }
 }
 
-/// A JSON string with every non-ASCII character escaped, as Python writes it.
-fn json_string(text: &str, out: &mut String) {
+/// A JSON string as Python writes it: with `ensure_ascii`, every non-ASCII
+/// character escaped.
+fn json_string(text: &str, ensure_ascii: bool, out: &mut String) {
     out.push('"');
     for c in text.chars() {
         match c {
@@ -267,7 +292,8 @@ fn json_string(text: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            // Python escapes control characters always, and DEL and beyond with `ensure_ascii`.
+            c if c >= ' ' && (!ensure_ascii || c < '\u{7f}') => out.push(c),
             c => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {

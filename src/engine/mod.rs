@@ -15,6 +15,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 use crate::error::{Error, Result};
 
+pub(crate) use filters::{JsonStyle, python_json};
 pub use helpers::Determinism;
 pub(crate) use helpers::fnv1a;
 pub(crate) use python::{OrderedDict, repr};

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::engine::fnv1a;
+use super::fetch::{Fetch, cache_name, mask_credentials};
 use crate::error::{Error, Result};
 use crate::interrupt::{self, Registration};
 
@@ -25,18 +25,24 @@ pub(super) struct Checkout {
 
 /// Mirrors (or refreshes) `url` in the cache and checks out `reference`
 /// (a branch, tag or commit; the remote's default branch when `None`).
-pub(super) fn checkout(url: &str, reference: Option<&str>) -> Result<Checkout> {
+pub(super) fn checkout(url: &str, reference: Option<&str>, fetch: &Fetch) -> Result<Checkout> {
     let shown = mask_credentials(url);
-    let cache = cache_dir()?.join("git").join(cache_name(url));
+    let cache = fetch.cache_dir()?.join("git").join(cache_name(url));
     let wanted = format!("{}^{{commit}}", reference.unwrap_or("HEAD"));
     if !cache.is_dir() {
         clone_mirror(url, &shown, &cache)?;
-    } else if !(reference.is_some_and(is_full_commit_id)
-        && git(Some(&cache), &["rev-parse", "--verify", "--quiet", &wanted]).is_ok())
+    } else if fetch.refresh
+        || !(reference.is_some_and(is_full_commit_id)
+            && git(Some(&cache), &["rev-parse", "--verify", "--quiet", &wanted]).is_ok())
     {
         // A commit id already cached cannot have moved; anything else may
-        // have. Offline, or with the remote gone, the cache serves what it holds.
-        let _ = git(Some(&cache), &["fetch", "--quiet", "--prune", "--no-recurse-submodules", "origin"]);
+        // have. Offline, or with the remote gone, the cache serves what it
+        // holds, unless the run asked for a fresh fetch.
+        let fetched =
+            git(Some(&cache), &["fetch", "--quiet", "--prune", "--no-recurse-submodules", "origin"]);
+        if let (Err(message), true) = (fetched, fetch.refresh) {
+            return Err(Error::io("fetch", shown, std::io::Error::other(message)));
+        }
     }
     let commit = git(Some(&cache), &["rev-parse", "--verify", "--quiet", &wanted]).map_err(|_| {
         Error::InvalidInput(format!("{shown} has no branch, tag or commit `{}`", reference.unwrap_or("HEAD")))
@@ -113,68 +119,5 @@ fn run(mut command: Command) -> std::result::Result<String, String> {
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr);
         Err(stderr.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or("git failed").to_owned())
-    }
-}
-
-/// The user's cache: `$XDG_CACHE_HOME/stamp`, else `~/.cache/stamp`.
-fn cache_dir() -> Result<PathBuf> {
-    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => match std::env::var_os("HOME") {
-            Some(home) => PathBuf::from(home).join(".cache"),
-            None => {
-                return Err(Error::InvalidInput(
-                    "neither XDG_CACHE_HOME nor HOME is set: no cache for git sources".into(),
-                ));
-            }
-        },
-    };
-    Ok(base.join("stamp"))
-}
-
-/// A cache directory name for `url`: readable, and unique by a hash.
-fn cache_name(url: &str) -> String {
-    let hash = fnv1a(0, url.bytes());
-    let tail: String = url
-        .rsplit(['/', ':'])
-        .find(|part| !part.is_empty())
-        .unwrap_or("repo")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        .take(40)
-        .collect();
-    format!("{tail}-{hash:016x}")
-}
-
-/// `url` with any password or token (`https://user:token@host`) replaced,
-/// for messages and records.
-pub(super) fn mask_credentials(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..host_end].rfind('@') {
-        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-        None => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn credentials_are_masked() {
-        assert_eq!(
-            mask_credentials("https://me:t0ken@example.com/org/tpl.git"),
-            "https://***@example.com/org/tpl.git"
-        );
-        assert_eq!(mask_credentials("https://example.com/a@b"), "https://example.com/a@b");
-        assert_eq!(mask_credentials("git@github.com:org/tpl.git"), "git@github.com:org/tpl.git");
-    }
-
-    #[test]
-    fn cache_names_are_readable_and_distinct() {
-        let a = cache_name("https://example.com/org/tpl.git");
-        assert!(a.starts_with("tpl.git-"), "{a}");
-        assert_ne!(a, cache_name("https://example.com/other/tpl.git"));
     }
 }

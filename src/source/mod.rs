@@ -5,9 +5,13 @@
 //! directory's entries with paths relative to the template root. A tree that
 //! lives in a temporary copy keeps the copy for as long as it lives.
 
+mod archive;
 mod builtin;
+mod fetch;
 mod git;
 mod listing;
+
+pub use fetch::Fetch;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -42,11 +46,22 @@ pub enum TemplateSource {
         /// The source as the user named it.
         given: String,
     },
+    /// A zip archive holding one top-level directory: a file, or an
+    /// `http(s)://` URL to download it from.
+    Zip {
+        /// The path or URL (an abbreviation expanded).
+        location: String,
+        /// The template's directory inside the archive's top directory.
+        directory: Option<PathBuf>,
+        /// The source as the user named it.
+        given: String,
+    },
 }
 
 /// The forms a template source may take, for the error that names none of them.
 const FORMS: &str = "a template directory, a git repository URL (https://, ssh://, git://, \
-                     git@host:path, git+https://, file://), or an abbreviation such as gh:owner/repo";
+                     git@host:path, git+https://, file://), a .zip file or https:// URL of one, \
+                     or an abbreviation such as gh:owner/repo";
 
 impl TemplateSource {
     /// Classifies a template as the user named it: a git URL (cookiecutter's
@@ -55,10 +70,13 @@ impl TemplateSource {
     pub fn parse(text: &str, config: &UserConfig) -> Result<TemplateSource> {
         let expanded = config.expand(text);
         let candidate = expanded.as_deref().unwrap_or(text);
+        // As cookiecutter decides: a name ending in `.zip` is an archive, wherever it is.
         if candidate.to_ascii_lowercase().ends_with(".zip") {
-            return Err(Error::InvalidInput(format!(
-                "`{text}` is a zip file, which stamp cannot read yet; name {FORMS}"
-            )));
+            if !archive::is_url(candidate) && !Path::new(candidate).is_file() {
+                return Err(Error::InvalidInput(format!("no zip file at `{text}`: name {FORMS}")));
+            }
+            let (location, given) = (candidate.to_owned(), text.to_owned());
+            return Ok(TemplateSource::Zip { location, directory: None, given });
         }
         if let Some(url) = git_url(candidate) {
             let given = text.to_owned();
@@ -106,7 +124,41 @@ impl TemplateSource {
             (TemplateSource::Git { url, checkout: _, directory: _, given }, checkout) => {
                 TemplateSource::Git { url, checkout, directory, given }
             }
+            (TemplateSource::Zip { location, directory: _, given }, None) => {
+                TemplateSource::Zip { location, directory, given }
+            }
+            (TemplateSource::Zip { given, .. }, Some(_)) => {
+                return Err(Error::InvalidInput(format!(
+                    "--checkout names a git branch, tag or commit; `{given}` is a zip archive"
+                )));
+            }
         })
+    }
+}
+
+impl TemplateSource {
+    /// The name cookiecutter files this template's replay under: the
+    /// template directory's name (with `--directory`, that directory's); for
+    /// a repository, its name less `.git`; for an archive, the file's stem
+    /// (cookiecutter reads the archive's top directory, nearly always the
+    /// same name). `None` for the built-in template, which has no replay.
+    pub fn replay_name(&self) -> Option<String> {
+        let last = |path: &Path| path.file_name().map(|n| n.to_string_lossy().into_owned());
+        match self {
+            TemplateSource::Builtin => None,
+            TemplateSource::Directory(dir) => last(&std::path::absolute(dir).ok()?),
+            TemplateSource::Git { directory: Some(sub), .. }
+            | TemplateSource::Zip { directory: Some(sub), .. } => last(sub),
+            TemplateSource::Git { url, directory: None, .. } => {
+                let tail = url.trim_end_matches('/').rsplit('/').next()?;
+                let name = tail.rsplit(':').next()?;
+                Some(name.split(".git").next().unwrap_or(name).to_owned())
+            }
+            TemplateSource::Zip { location, directory: None, .. } => {
+                let tail = location.rsplit('/').next()?;
+                Some(tail[..tail.len().saturating_sub(4)].to_owned())
+            }
+        }
     }
 }
 
@@ -133,7 +185,7 @@ impl fmt::Display for TemplateSource {
         match self {
             TemplateSource::Builtin => Ok(()),
             TemplateSource::Directory(dir) => write!(f, "{}", dir.display()),
-            TemplateSource::Git { given, .. } => f.write_str(given),
+            TemplateSource::Git { given, .. } | TemplateSource::Zip { given, .. } => f.write_str(given),
         }
     }
 }
@@ -197,8 +249,14 @@ pub struct SourceTree {
 }
 
 impl SourceTree {
-    /// Lists and checks a template.
+    /// Lists and checks a template, fetching a remote one with the default
+    /// [`Fetch`] settings.
     pub fn load(source: &TemplateSource) -> Result<SourceTree> {
+        Self::fetch(source, &Fetch::default())
+    }
+
+    /// Lists and checks a template, fetching a remote one as `fetch` says.
+    pub fn fetch(source: &TemplateSource, fetch: &Fetch) -> Result<SourceTree> {
         match source {
             TemplateSource::Builtin => Self::load_builtin(),
             TemplateSource::Directory(dir) => {
@@ -209,13 +267,35 @@ impl SourceTree {
             }
             TemplateSource::Git { url, checkout, directory, .. } => {
                 let git::Checkout { scratch, registration, tree: checked_out, commit } =
-                    git::checkout(url, checkout.as_deref())?;
+                    git::checkout(url, checkout.as_deref(), fetch)?;
                 let root = directory.as_ref().map_or(checked_out.clone(), |sub| checked_out.join(sub));
                 let mut tree = Self::load_dir(&root, Some(Arc::new((scratch, registration))))?;
                 tree.provenance = Provenance {
-                    source: Some(git::mask_credentials(url)),
+                    source: Some(fetch::mask_credentials(url)),
                     commit: Some(commit),
                     directory: directory.as_ref().map(|d| d.display().to_string()),
+                    digest: None,
+                };
+                Ok(tree)
+            }
+            TemplateSource::Zip { location, directory, .. } => {
+                let archive::Unpacked { scratch, registration, root } = archive::unpack(location, fetch)?;
+                let root = directory.as_ref().map_or(root.clone(), |sub| root.join(sub));
+                let mut tree = Self::load_dir(&root, Some(Arc::new((scratch, registration))))?;
+                let source = if archive::is_url(location) {
+                    fetch::mask_credentials(location)
+                } else {
+                    let path = Path::new(location);
+                    std::path::absolute(path)
+                        .map_err(|e| Error::io("resolve", path, e))?
+                        .display()
+                        .to_string()
+                };
+                tree.provenance = Provenance {
+                    source: Some(source),
+                    commit: None,
+                    directory: directory.as_ref().map(|d| d.display().to_string()),
+                    digest: None,
                 };
                 Ok(tree)
             }
@@ -237,13 +317,51 @@ impl SourceTree {
         Ok(match source {
             TemplateSource::Builtin => builtin_dialect()?.manifest().clone(),
             TemplateSource::Directory(dir) => read_dialect(dir)?.manifest().clone(),
-            TemplateSource::Git { .. } => Self::load(source)?.manifest().clone(),
+            TemplateSource::Git { .. } | TemplateSource::Zip { .. } => Self::load(source)?.manifest().clone(),
         })
     }
 
     /// The questions and what the template says of itself.
     pub fn manifest(&self) -> &Manifest {
         self.dialect.manifest()
+    }
+
+    /// A digest of everything the template renders from (`sha256:…`): its
+    /// manifest, and each file's path, mode and bytes, in path order. Read
+    /// on demand, since it reads the whole template.
+    pub(crate) fn content_digest(&self, max_bytes: u64) -> Result<String> {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        // Each entry: its path, a kind (directory, file, executable file), its length and bytes.
+        let mut add = |path: &str, kind: u8, contents: &[u8]| {
+            hasher.update(path.as_bytes());
+            hasher.update([0, kind]);
+            hasher.update((contents.len() as u64).to_le_bytes());
+            hasher.update(contents);
+        };
+        if let Some(dir) = &self.dir {
+            for name in [stamp::MANIFEST_FILE, cookiecutter::MANIFEST_FILE] {
+                let path = dir.join(name);
+                // Read whole, as it was when the template was loaded.
+                if path.is_file() {
+                    add(name, 1, &std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?);
+                }
+            }
+        }
+        for entry in self.entries.iter().chain(&self.includes) {
+            match &entry.file {
+                Some(file) => {
+                    let data = file.read(max_bytes)?;
+                    add(&entry.path, 1 + u8::from(data.executable), &data.contents);
+                }
+                None => add(&entry.path, 0, b""),
+            }
+        }
+        let hex = hasher.finalize().iter().fold(String::with_capacity(64), |mut hex, b| {
+            hex.push_str(&format!("{b:02x}"));
+            hex
+        });
+        Ok(format!("sha256:{hex}"))
     }
 
     /// The rules of the template's format.

@@ -70,7 +70,7 @@ fn layout_errors_and_names_that_escape_are_refused() {
         .status(2)
         .stderr(
             "error: no template at `nowhere`: name a template directory, a git repository URL (https://, \
-             ssh://, git://, git@host:path, git+https://, file://), or an abbreviation such as gh:owner/repo\n",
+             ssh://, git://, git@host:path, git+https://, file://), a .zip file or https:// URL of one, or an abbreviation such as gh:owner/repo\n",
         )
         .leaves_top_level(&["tpl"])
         .run();

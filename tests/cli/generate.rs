@@ -32,8 +32,12 @@ fn builtin_template_with_no_terminal_uses_defaults() {
 #[test]
 fn writes_the_tree_and_records_answers() {
     let test = Test::new().basic_template();
-    // The record names the template's directory, absolute.
-    let source = format!("_src = {:?}\n", test.path("tpl").display().to_string());
+    // The record names the template's directory, absolute, and its content's
+    // digest, which must stay the same across stamp versions for the same bytes.
+    let source = format!(
+        "_src = {:?}\n_digest = \"sha256:1e34d4c8bfd9e8d44ee873db848e5ddf672b3ffa9bf2f4e2e2c240fa9489b44e\"\n",
+        test.path("tpl").display().to_string()
+    );
     let recorded = BASIC_ANSWERS.replace("name = ", &format!("{source}name = "));
     test.args(&["name=Demo App"])
         .stdout("")

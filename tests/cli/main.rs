@@ -2,7 +2,9 @@
 //! and check exit code, stdout, stderr and the written tree together.
 
 mod answers;
+mod archives;
 mod check;
+mod config;
 mod errors;
 mod generate;
 mod hardening;

@@ -186,13 +186,10 @@ fn credentials_in_urls_are_never_shown() {
 #[test]
 fn unreadable_sources_and_answers_for_another_template_are_usage_errors() {
     let scratch = Scratch::new();
-    scratch.write("tpl.zip", "PK");
     isolated(&scratch)
-        .args(&["tpl.zip", "--no-input"])
+        .args(&["no-such-template", "--no-input"])
         .status(2)
-        .stderr_starts_with(
-            "error: `tpl.zip` is a zip file, which stamp cannot read yet; name a template directory",
-        )
+        .stderr_starts_with("error: no template at `no-such-template`: name a template directory, a git")
         .run();
     scratch.write("tpl/stamp.toml", MANIFEST);
     scratch.write("tpl/{{cookiecutter.n}}/a.txt", "a\n");

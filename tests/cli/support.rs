@@ -319,6 +319,12 @@ impl Scratch {
 pub(crate) fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(String, String)]) -> Run {
     let mut std_command = std::process::Command::new(binary());
     std_command.current_dir(dir).args(args).env("NO_COLOR", "1");
+    // Nothing of the user's own configuration, cache or replay files: a
+    // home of the tests' own, unless a test sets these itself.
+    std_command.env("HOME", Path::new(env!("CARGO_TARGET_TMPDIR")).join("home"));
+    for name in ["XDG_CONFIG_HOME", "XDG_CACHE_HOME", "COOKIECUTTER_CONFIG"] {
+        std_command.env_remove(name);
+    }
     std_command.envs(env.iter().map(|(k, v)| (k, v)));
     if stdin.is_none() {
         std_command.stdin(std::process::Stdio::null());

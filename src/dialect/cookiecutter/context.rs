@@ -27,17 +27,28 @@ impl Definition {
         origin: &Origin,
     ) -> Result<Value> {
         let mut variables = self.variables.clone();
+        // The user's `default_context` first, as cookiecutter applies it:
+        // keys the template lacks and values it cannot take are passed over.
+        for (key, value) in given.defaults() {
+            if let Some(current) = variables.get_mut(key)
+                && let Ok(replaced) = override_value(current, value)
+            {
+                *current = replaced;
+            }
+        }
         let given_keys = Self::apply_overrides(&mut variables, given)?;
 
         // `_cookiecutter`: the non-private variables after overrides, unrendered.
-        let snapshot = engine::map(
+        let mut snapshot = engine::map(
             variables.iter().filter(|(k, _)| !k.starts_with('_')).map(|(k, v)| (k.clone(), to_value(v))),
         );
 
         let mut answers: IndexMap<String, Value> = IndexMap::new();
         for (key, raw) in &variables {
             let context = || engine::map([("cookiecutter".to_owned(), engine::map(answers.clone()))]);
-            let value = if key.starts_with('_') && !key.starts_with("__") {
+            let value = if let Some(recorded) = given.replayed_private(key) {
+                plain_value(recorded)
+            } else if key.starts_with('_') && !key.starts_with("__") {
                 to_value(raw)
             } else if key.starts_with("__") {
                 render_variable(engine, key, raw, &context())?
@@ -95,11 +106,21 @@ impl Definition {
         for (key, raw) in &variables {
             if let Json::Object(_) = raw
                 && (!key.starts_with('_') || key.starts_with("__"))
+                && given.replayed_private(key).is_none()
             {
                 let context = engine::map([("cookiecutter".to_owned(), engine::map(answers.clone()))]);
                 let value = render_variable(engine, key, raw, &context)?;
                 answers.insert(key.clone(), value);
             }
+        }
+        // Replayed, cookiecutter takes `_cookiecutter` from the answers themselves.
+        if given.is_replay() {
+            snapshot = engine::map(
+                variables
+                    .keys()
+                    .filter(|k| !k.starts_with('_'))
+                    .filter_map(|k| Some((k.clone(), answers.get(k)?.clone()))),
+            );
         }
         // Keep cookiecutter.json's order, then the entries cookiecutter appends.
         let mut ordered: IndexMap<String, Value> =
@@ -108,7 +129,7 @@ impl Definition {
         ordered.insert("_output_dir".into(), Value::from(origin.output_dir.display().to_string()));
         let repo_dir = origin.repo_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default();
         ordered.insert("_repo_dir".into(), Value::from(repo_dir));
-        ordered.insert("_checkout".into(), Value::from(()));
+        ordered.insert("_checkout".into(), origin.checkout.as_deref().map_or(Value::from(()), Value::from));
         Ok(engine::map([
             ("cookiecutter".to_owned(), ordered_dict(ordered)),
             ("_cookiecutter".to_owned(), snapshot),
@@ -262,6 +283,19 @@ fn to_value(json: &Json) -> Value {
         Json::String(s) => Value::from(s.as_str()),
         Json::Array(items) => Value::from(items.iter().map(to_value).collect::<Vec<_>>()),
         Json::Object(map) => ordered_dict(map.iter().map(|(k, v)| (k.clone(), to_value(v)))),
+    }
+}
+
+/// A value as JSON loads it in Python: tables are plain dictionaries.
+fn plain_value(raw: &RawValue) -> Value {
+    match raw {
+        RawValue::Null => Value::from(()),
+        RawValue::Bool(b) => Value::from(*b),
+        RawValue::Integer(i) => Value::from(*i),
+        RawValue::Float(x) => Value::from(*x),
+        RawValue::Text(t) => Value::from(t.as_str()),
+        RawValue::List(items) => Value::from(items.iter().map(plain_value).collect::<Vec<_>>()),
+        RawValue::Table(table) => engine::map(table.iter().map(|(k, v)| (k.clone(), plain_value(v)))),
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod context;
 mod fnmatch;
+mod records;
 
 use std::path::{Path, PathBuf};
 
@@ -256,7 +257,9 @@ impl Dialect for Definition {
         origin: &Origin,
     ) -> Result<Resolution> {
         let context = self.context(given, prompter, engine, origin)?;
-        Ok(Resolution { context, record: None, secrets: Vec::new(), exposed: Vec::new() })
+        let record = origin.record.then(|| (records::CRUFT_FILE, records::cruft_state(&context, origin)));
+        let replay = Some(records::replay(&context));
+        Ok(Resolution { context, record, replay, secrets: Vec::new(), exposed: Vec::new() })
     }
 
     /// `_new_lines`, read from the context: like any variable it may be overridden.

@@ -8,7 +8,7 @@ use minijinja::Value;
 
 use crate::engine::{self, Engine};
 use crate::error::{Error, Result};
-use crate::given::{Given, SOURCE_KEYS, TEMPLATE_KEY, VERSION_KEY};
+use crate::given::{DIGEST_KEY, Given, SOURCE_KEYS, TEMPLATE_KEY, VERSION_KEY};
 use crate::model::{Answer, DefaultValue, Kind, Manifest, Provenance, Question, RawValue};
 use crate::prompt::Prompter;
 
@@ -37,9 +37,12 @@ impl Answers {
         table.insert(TEMPLATE_KEY.into(), manifest.info.name.clone().into());
         table.insert(VERSION_KEY.into(), manifest.info.version.clone().into());
         let [source, commit, directory] = SOURCE_KEYS;
-        for (key, value) in
-            [(source, &provenance.source), (commit, &provenance.commit), (directory, &provenance.directory)]
-        {
+        for (key, value) in [
+            (source, &provenance.source),
+            (commit, &provenance.commit),
+            (directory, &provenance.directory),
+            (DIGEST_KEY, &provenance.digest),
+        ] {
             if let Some(value) = value {
                 table.insert(key.into(), value.clone().into());
             }
@@ -101,6 +104,12 @@ pub(crate) fn resolve(
             Some(value) => Proposal::Value(question.parse(&value.raw).map_err(|reason| {
                 Error::InvalidAnswer { origin: value.origin.clone(), key: question.name.clone(), reason }
             })?),
+            // The user's configured default, where it is a valid answer.
+            None if let Some(answer) =
+                given.default_for(&question.name).and_then(|value| question.parse(&value.raw).ok()) =>
+            {
+                Proposal::Value(answer)
+            }
             None => match default_for(question, &answers, engine) {
                 Ok(p) => p,
                 // A default built from an answer that is still missing.

@@ -54,6 +54,10 @@ impl Dialect for StampTemplate {
         &self.manifest
     }
 
+    fn records_provenance(&self) -> bool {
+        true
+    }
+
     fn syntax(&self) -> &Syntax {
         &self.syntax
     }
@@ -114,6 +118,7 @@ impl Dialect for StampTemplate {
             .map(|q| q.name.clone())
             .collect();
         Ok(Resolution {
+            replay: None,
             context: answers.context(),
             record: Some((ANSWERS_FILE, answers.to_answers_file(&self.manifest, &origin.provenance))),
             secrets,
