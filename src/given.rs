@@ -44,6 +44,8 @@ pub struct Given {
     template: Option<(String, String)>,
     /// A project record's `_src`, `_commit` and `_directory`.
     recorded_source: [Option<String>; 3],
+    /// The branch or tag a cruft record follows (its commit is what is checked out).
+    recorded_checkout: Option<String>,
     /// Defaults from the user's configuration (`default_context`): they
     /// replace a template's defaults and are still asked about.
     defaults: IndexMap<String, GivenValue>,
@@ -67,15 +69,41 @@ pub(crate) const ENVIRONMENT_PREFIX: &str = "STAMP_ANSWER_";
 fn replay_answers(
     table: &IndexMap<String, RawValue>,
 ) -> Option<(IndexMap<String, RawValue>, IndexMap<String, RawValue>)> {
-    let Some(RawValue::Table(answers)) = table.get("cookiecutter") else { return None };
-    if !table.keys().all(|k| k == "cookiecutter" || k == "_cookiecutter") {
-        return None;
-    }
-    let run_entries = ["_template", "_output_dir", "_repo_dir", "_checkout"];
+    let answers = match (table.get("cookiecutter"), table.get("context")) {
+        // cookiecutter's replay file.
+        (Some(RawValue::Table(answers)), _)
+            if table.keys().all(|k| k == "cookiecutter" || k == "_cookiecutter") =>
+        {
+            answers
+        }
+        // cruft's `.cruft.json`: the answers are its context's.
+        (_, Some(RawValue::Table(context))) if cruft_source(table).is_some() => {
+            match context.get("cookiecutter") {
+                Some(RawValue::Table(answers)) => answers,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let run_entries = ["_template", "_output_dir", "_repo_dir", "_checkout", "_commit"];
     let (private, public): (IndexMap<_, _>, IndexMap<_, _>) =
         answers.iter().map(|(k, v)| (k.clone(), v.clone())).partition(|(k, _)| k.starts_with('_'));
     let private = private.into_iter().filter(|(k, _)| !run_entries.contains(&k.as_str())).collect();
     Some((public, private))
+}
+
+/// The template, commit and directory a cruft `.cruft.json` records, when
+/// `table` is one (its keys are cruft's and `template` is text).
+fn cruft_source(table: &IndexMap<String, RawValue>) -> Option<(String, Option<String>, Option<String>)> {
+    const KEYS: [&str; 6] = ["template", "commit", "checkout", "context", "directory", "skip"];
+    if !table.keys().all(|k| KEYS.contains(&k.as_str())) {
+        return None;
+    }
+    let text = |key: &str| match table.get(key) {
+        Some(RawValue::Text(text)) => Some(text.clone()),
+        _ => None,
+    };
+    Some((text("template")?, text("commit"), text("directory")))
 }
 
 /// The format of an answers file.
@@ -153,6 +181,13 @@ impl Given {
                 let table: IndexMap<String, RawValue> = unique_keys(&mut deserializer)
                     .and_then(|table| deserializer.end().map(|()| table))
                     .map_err(|err| syntax(format!("line {}: {err}", err.line())))?;
+                if let Some((source, commit, directory)) = cruft_source(&table) {
+                    self.recorded_source = [Some(source), commit, directory];
+                    self.recorded_checkout = match table.get("checkout") {
+                        Some(RawValue::Text(checkout)) => Some(checkout.clone()),
+                        _ => None,
+                    };
+                }
                 let replay = replay_answers(&table);
                 if let Some((_, private)) = &replay {
                     self.replayed = true;
@@ -271,6 +306,11 @@ impl Given {
     pub fn recorded_source(&self) -> Option<(&str, Option<&str>, Option<&str>)> {
         let [source, commit, directory] = &self.recorded_source;
         Some((source.as_deref()?, commit.as_deref(), directory.as_deref()))
+    }
+
+    /// The branch or tag a cruft record says the project follows.
+    pub(crate) fn recorded_checkout(&self) -> Option<&str> {
+        self.recorded_checkout.as_deref()
     }
 
     /// The given value for a question, if any.

@@ -292,6 +292,10 @@ fn origin(tree: &SourceTree, request: Option<&Request>, output_dir: &Path) -> Re
         output_dir,
         provenance,
         checkout: match &request.template {
+            // Regenerated from a cruft record: the commit is checked out, the branch is still followed.
+            TemplateSource::Git { checkout, .. } if request.given.recorded_source().is_some() => {
+                request.given.recorded_checkout().map(str::to_owned).or_else(|| checkout.clone())
+            }
             TemplateSource::Git { checkout, .. } => checkout.clone(),
             _ => None,
         },

@@ -185,3 +185,63 @@ fn archives_that_escape_or_explode_are_refused() {
         .stderr_starts_with("error: no zip file at `absent.zip`: name a template directory")
         .run();
 }
+
+/// Python's HTTP server behind TLS with a certificate made for 127.0.0.1,
+/// serving `root` on a free loopback port; stopped when dropped.
+struct TlsServer(std::process::Child);
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_zip_over_https_is_downloaded_with_the_users_trust_settings() {
+    let scratch = Scratch::new();
+    template_zip(&scratch.path("srv/tpl-main.zip"), "over tls\n");
+    let (cert, key) = (scratch.path("cert.pem"), scratch.path("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let script = "import http.server, ssl, sys\n\
+        server = http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), http.server.SimpleHTTPRequestHandler)\n\
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n\
+        context.load_cert_chain(sys.argv[2], sys.argv[3])\n\
+        server.socket = context.wrap_socket(server.socket, server_side=True)\n\
+        server.serve_forever()\n";
+    let server = TlsServer(
+        std::process::Command::new("python3")
+            .args(["-c", script, &port.to_string()])
+            .arg(&cert)
+            .arg(&key)
+            .current_dir(scratch.path("srv"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs"),
+    );
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the TLS server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let url = format!("https://127.0.0.1:{port}/tpl-main.zip");
+    // A certificate nobody vouched for is refused...
+    cached(&scratch).args(&[&url, "--no-input", "-o", "untrusted"]).status(5).leaves_no("untrusted").run();
+    // ...and accepted once the user trusts it, as curl is told to.
+    cached(&scratch)
+        .args(&[&url, "--no-input", "-o", "trusted"])
+        .env("CURL_CA_BUNDLE", cert.to_str().unwrap())
+        .leaves_file("trusted/app/README.md", "over tls\n")
+        .run();
+    drop(server);
+}

@@ -139,6 +139,15 @@ fn record_writes_crufts_state_for_a_repository() {
          \"directory\": null\n}}\n"
     );
     assert_eq!(state, expected);
+    // cruft's record regenerates the project from the template and commit it names, wherever it is run.
+    git(&["commit", "--quiet", "--allow-empty", "-m", "v2"]);
+    scratch.write("tpl/{{cookiecutter.name}}/README", "changed after v1\n");
+    at_home(&scratch)
+        .env("XDG_CACHE_HOME", scratch.path("cache").to_str().unwrap())
+        .args(&["-a", "out/app/.cruft.json", "--no-input", "--record", "-o", "again"])
+        .leaves_file("again/app/README", "Zoë py\n")
+        .leaves_file("again/app/.cruft.json", &state)
+        .run();
     // Without --record, a cookiecutter project is exactly what cookiecutter writes: no extra file.
     at_home(&scratch)
         .env("XDG_CACHE_HOME", scratch.path("cache").to_str().unwrap())
