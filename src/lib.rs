@@ -45,6 +45,7 @@ pub use check::{
 };
 pub use cli::run;
 pub use config::UserConfig;
+pub use dialect::RECORD_FILES;
 pub use engine::{Determinism, Limits};
 pub use error::{Error, Result};
 pub use events::{Event, Phase, Reporter};

@@ -61,9 +61,10 @@ pub(super) struct NewArgs {
     /// configuration makes it the default).
     #[arg(long)]
     pub(super) record: bool,
-    /// Where the project directory is created.
-    #[arg(short, long, value_name = "DIR", default_value = ".")]
-    pub(super) output_dir: PathBuf,
+    /// Where the project directory is created (default: `.`; with a project's record as the
+    /// answers file, `.stamp-answers.toml` or `.cruft.json`, where that project is).
+    #[arg(short, long, value_name = "DIR")]
+    pub(super) output_dir: Option<PathBuf>,
     /// An answers file (.toml, .json, .yaml or .yml) holding `name = value` pairs; `-` reads
     /// them from stdin (with --answers-format), which keeps secrets off the command line.
     #[arg(short, long, value_name = "FILE")]

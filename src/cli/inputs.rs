@@ -76,6 +76,31 @@ pub(super) fn given_and_template(args: &NewArgs, config: &UserConfig) -> Result<
     Ok((given, template))
 }
 
+/// Where the project goes: `-o`; else, when the answers are a project's
+/// record, that project's parent, so that the project is regenerated where
+/// it is (never copied into itself); else the current directory.
+pub(super) fn output_dir(args: &NewArgs) -> PathBuf {
+    if let Some(dir) = &args.output_dir {
+        return dir.clone();
+    }
+    let record = args
+        .answers
+        .as_deref()
+        .filter(|path| path.file_name().is_some_and(|name| crate::RECORD_FILES.iter().any(|r| name == *r)));
+    let Some(record) = record else { return PathBuf::from(".") };
+    let project = record.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match project.file_name() {
+        // `project` names a directory: its parent is where it was generated.
+        Some(_) => project
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or(PathBuf::from("."), Path::to_path_buf),
+        // `.`, `..` or `/`: only the file system knows the parent's name; `..` says it.
+        None if project == Path::new(".") => PathBuf::from(".."),
+        None => project.join(".."),
+    }
+}
+
 /// Where the replay file of `template` is: `NAME.json` in the configured
 /// replay directory, `NAME` as cookiecutter names it.
 pub(super) fn replay_path(template: &TemplateSource, config: &UserConfig) -> Result<PathBuf> {

@@ -54,8 +54,8 @@ where
 /// Runs the command and returns its exit code; errors are returned instead.
 fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
-        None => new(cli.new).map(|()| 0),
-        Some(Command::New(args)) => new(args).map(|()| 0),
+        None => new(&cli.new).map(|()| 0),
+        Some(Command::New(args)) => new(&args).map(|()| 0),
         Some(Command::Check(args)) => check(args),
         Some(Command::Vars(args)) => {
             let config = UserConfig::discover(None, false)?;
@@ -77,12 +77,12 @@ fn dispatch(cli: Cli) -> Result<u8> {
     }
 }
 
-fn new(args: NewArgs) -> Result<()> {
+fn new(args: &NewArgs) -> Result<()> {
     let config = UserConfig::discover(args.config_file.as_deref(), args.default_config)?;
-    let (given, template) = given_and_template(&args, &config)?;
+    let (given, template) = given_and_template(args, &config)?;
     let request = Request {
         template,
-        output_dir: args.output_dir,
+        output_dir: inputs::output_dir(args),
         given,
         on_existing: match (args.force, args.skip_existing) {
             (false, _) => OnExisting::Refuse,

@@ -68,6 +68,9 @@ pub(crate) trait Dialect: fmt::Debug + Send + Sync {
     fn new_lines(&self, context: &Value) -> Option<String>;
 }
 
+/// The files a generated project keeps its record in: stamp's answers, cruft's state.
+pub const RECORD_FILES: [&str; 2] = [stamp::ANSWERS_FILE, cookiecutter::CRUFT_FILE];
+
 /// Resolved answers: what templates see, and what the project records.
 pub(crate) struct Resolution {
     pub context: Value,

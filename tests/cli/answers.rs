@@ -213,3 +213,29 @@ fn secrets_and_values_made_from_them_are_kept_out_of_sight() {
         .stderr_lacks("s3cretpw")
         .run();
 }
+
+#[test]
+fn a_projects_record_regenerates_it_where_it_is_never_inside_itself() {
+    let (scratch, _) = Test::new().basic_template().args(&["name=Demo App"]).run();
+    let tree = scratch.tree("demo-app");
+    // From inside the project: the project itself, never demo-app/demo-app.
+    Test::in_scratch(&scratch)
+        .in_dir("demo-app")
+        .args(&["-t", "../tpl", "-a", ".stamp-answers.toml", "--no-input"])
+        .status(4)
+        .stderr_starts_with("error: ../demo-app already exists; pass --force")
+        .leaves_no("demo-app/demo-app")
+        .run();
+    Test::in_scratch(&scratch)
+        .in_dir("demo-app")
+        .args(&["-a", ".stamp-answers.toml", "--no-input", "--force"])
+        .leaves_no("demo-app/demo-app")
+        .leaves_tree("demo-app", &tree)
+        .run();
+    // From elsewhere, naming the record: the same project again.
+    fs::write(scratch.path("demo-app/README.md"), "edited\n").unwrap();
+    Test::in_scratch(&scratch)
+        .args(&["-a", "demo-app/.stamp-answers.toml", "--no-input", "--force"])
+        .leaves_tree("demo-app", &tree)
+        .run();
+}

@@ -8,7 +8,7 @@ const BASIC_ANSWERS: &str = "_template = \"basic\"\n_template_version = \"1.2.3\
 
 fn answers_file(body: &str) -> String {
     format!(
-        "# Answers stamp used to generate this project. Regenerate it with:\n#   stamp new --answers .stamp-answers.toml --no-input --force -o ..\n# run inside the project: the template is the one `_src` names (none: the built-in one).\n{body}"
+        "# Answers stamp used to generate this project. Regenerate it where it is with\n#   stamp new --answers .stamp-answers.toml --no-input --force\n# (from elsewhere, give this file's path) from the template `_src` names (none: the built-in one).\n{body}"
     )
 }
 

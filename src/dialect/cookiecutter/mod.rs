@@ -7,6 +7,8 @@ mod context;
 mod fnmatch;
 mod records;
 
+pub(crate) use records::CRUFT_FILE;
+
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;

@@ -57,9 +57,9 @@ impl Answers {
             body.push('\n');
         }
         format!(
-            "# Answers stamp used to generate this project. Regenerate it with:\n\
-             #   stamp new --answers .stamp-answers.toml --no-input --force -o ..\n\
-             # run inside the project: the template is the one `_src` names (none: the built-in one).\n{body}"
+            "# Answers stamp used to generate this project. Regenerate it where it is with\n\
+             #   stamp new --answers .stamp-answers.toml --no-input --force\n\
+             # (from elsewhere, give this file's path) from the template `_src` names (none: the built-in one).\n{body}"
         )
     }
 
