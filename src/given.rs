@@ -51,6 +51,9 @@ pub struct Given {
     defaults: IndexMap<String, GivenValue>,
     /// Whether the answers came from a cookiecutter replay file.
     replayed: bool,
+    /// A project record's `_template_version` and `_digest`.
+    recorded_version: Option<String>,
+    recorded_digest: Option<String>,
     /// A replay's private entries (`_x`, `__x`), which cookiecutter uses as
     /// they were recorded.
     replayed_private: IndexMap<String, RawValue>,
@@ -224,6 +227,13 @@ impl Given {
                 continue;
             }
             if key == VERSION_KEY || key == DIGEST_KEY {
+                if let RawValue::Text(value) = raw {
+                    *(if key == VERSION_KEY {
+                        &mut self.recorded_version
+                    } else {
+                        &mut self.recorded_digest
+                    }) = Some(value);
+                }
                 continue;
             }
             self.values.insert(key, GivenValue { raw, origin });
@@ -311,6 +321,27 @@ impl Given {
     /// The branch or tag a cruft record says the project follows.
     pub(crate) fn recorded_checkout(&self) -> Option<&str> {
         self.recorded_checkout.as_deref()
+    }
+
+    /// The template version a project's record names (`_template_version`).
+    pub(crate) fn template_version(&self) -> Option<&str> {
+        self.recorded_version.as_deref()
+    }
+
+    /// The content digest a project's record names (`_digest`).
+    pub(crate) fn recorded_digest(&self) -> Option<&str> {
+        self.recorded_digest.as_deref()
+    }
+
+    /// Sets one value, replacing any given before.
+    pub(crate) fn insert(&mut self, name: &str, value: GivenValue) {
+        self.values.insert(name.to_owned(), value);
+    }
+
+    /// Drops values for questions `manifest` does not ask (a recorded
+    /// answer to a question a newer template no longer has).
+    pub(crate) fn retain_known(&mut self, manifest: &Manifest) {
+        self.values.retain(|name, _| manifest.question(name).is_some());
     }
 
     /// The given value for a question, if any.

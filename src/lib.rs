@@ -36,6 +36,7 @@ mod prompt;
 mod render;
 mod reserved;
 mod source;
+mod update;
 mod vars;
 
 pub use changeset::{Action, OnExisting};
@@ -57,6 +58,7 @@ pub use pipeline::{Outcome, Rendered, Request, generate, render_project};
 pub use prompt::{NoPrompter, Prompter, ScriptedPrompter, TerminalPrompter};
 pub use render::{Plan, PlannedEntry, PlannedFile};
 pub use source::{Fetch, SourceTree, TemplateSource};
+pub use update::{Change, ConflictStyle, UpdateOutcome, UpdateRequest, local_changes, update};
 pub use vars::{json as vars_json, schema as vars_schema, text as vars_text};
 
 /// Entry points for stamp's own fuzz targets and benchmarks: parsers that

@@ -188,6 +188,22 @@ pub fn render_project(
     Ok(Rendered { plan, context: resolution.context, engine })
 }
 
+/// Renders a project in memory as [`generate`] would write it, the record
+/// of where its template came from included (for `stamp update`, which
+/// compares such renders with a project on disk).
+pub(crate) fn render_as_generated(
+    tree: &Arc<SourceTree>,
+    request: &Request,
+    prompter: &mut dyn Prompter,
+    report: Reporter,
+) -> Result<Rendered> {
+    let engine = engine_for(tree, request.determinism, request.limits);
+    let origin = origin(tree, Some(request), &request.output_dir)?;
+    let resolution = tree.dialect().resolve(&request.given, prompter, &engine, &origin)?;
+    let plan = lay_out(tree, &engine, &resolution)?.render(report)?;
+    Ok(Rendered { plan, context: resolution.context, engine })
+}
+
 /// The engine for rendering `tree`: its syntax, plus a loader that resolves
 /// `include` and `extends` like cookiecutter's (the project directory
 /// first, then the dialect's include directories).

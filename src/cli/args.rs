@@ -18,6 +18,12 @@ pub(super) struct Cli {
 pub(super) enum Command {
     /// Generate a project (the default command).
     New(NewArgs),
+    /// Carry a generated project to its template's latest version (or changed answers), merging
+    /// the template's changes with yours; exit 1 when conflicts are left to resolve.
+    Update(UpdateArgs),
+    /// Show your changes to a generated project (against the template version it records), or
+    /// with --latest / --checkout what an update would change; writes nothing.
+    Diff(DiffArgs),
     /// Render named answer sets and compare them with stored snapshots.
     Check(CheckArgs),
     /// List a template's questions.
@@ -100,6 +106,61 @@ pub(super) struct NewArgs {
     /// Print one line per file.
     #[arg(short, long)]
     pub(super) verbose: bool,
+}
+
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // one per flag
+pub(super) struct UpdateArgs {
+    /// The project (the directory holding .stamp-answers.toml; default: the current directory),
+    /// then answers to change or add as KEY=VALUE.
+    #[arg(value_name = "PROJECT_DIR KEY=VALUE")]
+    pub(super) args: Vec<String>,
+    /// The template version to update to (branch, tag or commit); default: its default branch.
+    #[arg(long, value_name = "REF")]
+    pub(super) checkout: Option<String>,
+    /// An answers file with answers to change or add.
+    #[arg(short, long, value_name = "FILE")]
+    pub(super) answers: Option<PathBuf>,
+    /// Never prompt: questions new in this version take their defaults.
+    #[arg(long)]
+    pub(super) no_input: bool,
+    /// Print what each file would become (updated, merged, conflict, kept, deleted, added); write nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    /// How conflicts are left: markers in the file (diff3 style, the default) or rej (your file
+    /// untouched, the template's change in FILE.rej).
+    #[arg(long, value_name = "STYLE", value_enum, default_value = "markers")]
+    pub(super) conflict: ConflictArg,
+    /// Update even though the project's git work tree has uncommitted changes.
+    #[arg(long)]
+    pub(super) allow_dirty: bool,
+    /// Fetch the template again, failing if that fails, rather than using the cached copy.
+    #[arg(long, visible_alias = "no-cache")]
+    pub(super) refresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct DiffArgs {
+    /// The project; default: the current directory.
+    #[arg(value_name = "PROJECT_DIR", default_value = ".")]
+    pub(super) project: PathBuf,
+    /// Show what an update to the template's latest version would change.
+    #[arg(long)]
+    pub(super) latest: bool,
+    /// Show what an update to this template version would change.
+    #[arg(long, value_name = "REF", conflicts_with = "latest")]
+    pub(super) checkout: Option<String>,
+    /// Exit 1 when there is a difference (with --latest: the project is behind its template, a
+    /// drift check for CI).
+    #[arg(long)]
+    pub(super) exit_code: bool,
+}
+
+/// `--conflict` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum ConflictArg {
+    Markers,
+    Rej,
 }
 
 /// `--answers-format` values.

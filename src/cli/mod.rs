@@ -7,6 +7,7 @@ mod args;
 mod inputs;
 mod present;
 mod progress;
+mod update;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -56,6 +57,8 @@ fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
         None => new(&cli.new).map(|()| 0),
         Some(Command::New(args)) => new(&args).map(|()| 0),
+        Some(Command::Update(args)) => update::update(args),
+        Some(Command::Diff(args)) => update::diff(args),
         Some(Command::Check(args)) => check(args),
         Some(Command::Vars(args)) => {
             let config = UserConfig::discover(None, false)?;

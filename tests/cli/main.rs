@@ -11,4 +11,5 @@ mod hardening;
 mod prompt;
 mod sources;
 mod support;
+mod update;
 mod vars;

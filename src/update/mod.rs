@@ -1,0 +1,518 @@
+//! `stamp update`: carry a generated project to a new version of its
+//! template (or to changed answers) with a three-way merge. From the
+//! project's record it renders the template as the project was made (the
+//! base) and as it is now asked for (theirs), both in memory, decides each
+//! file against what the project holds ([`merge`]), and commits the result
+//! through the same staging and journal as `new --force`: all of it, or
+//! nothing. A project whose record cannot name the exact version it came
+//! from is refused rather than guessed at.
+
+mod merge;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use merge::Change;
+use merge::{Outcome, Side};
+
+use crate::changeset::Action;
+use crate::dialect::stamp::ANSWERS_FILE;
+use crate::engine::{Determinism, Limits};
+use crate::error::{Error, Result};
+use crate::events::Reporter;
+use crate::given::Given;
+use crate::model::Manifest;
+use crate::output::{self, DestinationLock, Staging};
+use crate::pipeline::{Request, render_as_generated};
+use crate::prompt::Prompter;
+use crate::render::{Plan, PlannedEntry, PlannedFile};
+use crate::source::{Fetch, SourceTree, TemplateSource};
+
+/// How a conflict is left for the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ConflictStyle {
+    /// Conflict markers in the file, diff3 style (what git and IDE merge tools read).
+    #[default]
+    Markers,
+    /// The user's file untouched and the template's change beside it in `FILE.rej`.
+    Reject,
+}
+
+/// Everything [`update`] needs to know.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UpdateRequest {
+    /// The generated project (holding `.stamp-answers.toml`).
+    pub project: PathBuf,
+    /// The template version to update to; `None`: the repository's default branch.
+    pub checkout: Option<String>,
+    /// Answers to change or add, over the recorded ones.
+    pub given: Given,
+    /// Decide and report, write nothing.
+    pub dry_run: bool,
+    /// How conflicts are written.
+    pub conflicts: ConflictStyle,
+    /// The clock and seed templates see.
+    pub determinism: Determinism,
+    /// What a render may cost.
+    pub limits: Limits,
+    /// How the template is fetched.
+    pub fetch: Fetch,
+    /// Update a project with uncommitted changes in its git work tree.
+    pub allow_dirty: bool,
+}
+
+impl UpdateRequest {
+    /// An update of `project` to its template's latest version.
+    pub fn new(project: PathBuf) -> UpdateRequest {
+        UpdateRequest {
+            project,
+            checkout: None,
+            given: Given::default(),
+            dry_run: false,
+            conflicts: ConflictStyle::Markers,
+            determinism: Determinism::default(),
+            limits: Limits::default(),
+            fetch: Fetch::default(),
+            allow_dirty: false,
+        }
+    }
+}
+
+/// What an update did (or, dry, would do).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UpdateOutcome {
+    /// Every file the update touches or reports, in path order, with a note for kept files.
+    pub changes: Vec<(Change, String, Option<&'static str>)>,
+    /// For each file the update writes or removes, a unified diff from what
+    /// the project holds to what it would hold.
+    pub diffs: Vec<String>,
+    /// Questions the new version asks that the record did not answer.
+    pub new_questions: Vec<String>,
+    /// The template's version before and after, as people read them.
+    pub from: String,
+    /// See [`UpdateOutcome::from`].
+    pub to: String,
+}
+
+impl UpdateOutcome {
+    /// Whether any file was left with a conflict to resolve.
+    pub fn has_conflicts(&self) -> bool {
+        self.changes.iter().any(|(change, ..)| *change == Change::Conflict)
+    }
+}
+
+/// The project's record and the template as the project was made from it.
+struct Base {
+    recorded: Given,
+    source: TemplateSource,
+    latest: TemplateSource,
+    tree: Arc<SourceTree>,
+}
+
+/// Reads the project's record and fetches its template at the version the
+/// project was made from.
+fn base(request: &UpdateRequest) -> Result<Base> {
+    let project = &request.project;
+    let record_path = project.join(ANSWERS_FILE);
+    if !record_path.is_file() {
+        return Err(Error::InvalidInput(format!(
+            "{} has no {ANSWERS_FILE}: stamp can update only a project it generated from a stamp template",
+            project.display()
+        )));
+    }
+    let mut recorded = Given::default();
+    recorded.load_file(&record_path)?;
+    let (source, latest) = sources(&recorded, request.checkout.clone(), &record_path)?;
+    let tree = Arc::new(SourceTree::fetch(&source, &request.fetch)?);
+    check_reproducible(&recorded, &tree, &record_path, request.limits)?;
+    Ok(Base { recorded, source, latest, tree })
+}
+
+impl Base {
+    /// Renders the project as it was made: the recorded answers, and the
+    /// secrets `secrets` holds (they are never recorded).
+    fn render(&self, request: &UpdateRequest, secrets: &Given) -> Result<crate::pipeline::Rendered> {
+        let mut given = self.recorded.clone();
+        given.retain_known(self.tree.manifest());
+        for (name, value) in secrets.iter() {
+            if self.tree.manifest().question(name).is_some_and(crate::model::Question::is_confidential) {
+                given.insert(name, value.clone());
+            }
+        }
+        let generated = as_generated(request, self.source.clone(), given);
+        render_as_generated(&self.tree, &generated, &mut crate::prompt::NoPrompter, &|_| {})
+    }
+}
+
+/// The secret answers in a render context, as given values for another render.
+fn secrets_of(rendered: &crate::pipeline::Rendered, manifest: &Manifest) -> Given {
+    let mut secrets = Given::default();
+    let answers = rendered.context.get_attr("cookiecutter").unwrap_or_default();
+    for question in manifest.questions.iter().filter(|q| q.kind == crate::model::Kind::Secret) {
+        if let Ok(value) = answers.get_attr(&question.name)
+            && let Some(text) = value.as_str()
+        {
+            let raw = crate::model::RawValue::Text(text.to_owned());
+            secrets.insert(&question.name, crate::given::GivenValue { raw, origin: "your reply".into() });
+        }
+    }
+    secrets
+}
+
+/// The request `stamp new` would have been given to generate the project from `source`.
+fn as_generated(request: &UpdateRequest, source: TemplateSource, given: Given) -> Request {
+    let mut generated = Request::new(source);
+    generated.output_dir = parent_of(&request.project);
+    generated.given = given;
+    generated.determinism = request.determinism;
+    generated.limits = request.limits;
+    generated.fetch = request.fetch.clone();
+    generated
+}
+
+/// The project's directory with `.` and `..` resolved, so that it has a
+/// name and a parent to stage beside it in.
+fn canonical(project: &Path) -> Result<PathBuf> {
+    std::fs::canonicalize(project).map_err(|e| Error::io("find the project", project, e))
+}
+
+fn parent_of(project: &Path) -> PathBuf {
+    match project.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The user's own changes: each file the template renders (as the project
+/// was made) that the project holds otherwise, as a unified diff from the
+/// template's version to the project's, in path order.
+pub fn local_changes(request: &UpdateRequest) -> Result<Vec<String>> {
+    let request = &UpdateRequest { project: canonical(&request.project)?, ..request.clone() };
+    let base = base(request)?;
+    let rendered = base.render(request, &request.given)?;
+    let mut diffs = Vec::new();
+    for (path, rendered) in files(&rendered.plan) {
+        let ours = match read_ours(&request.project.join(path), request.limits.file_bytes)? {
+            Ours::File(side) => Some(side),
+            Ours::Absent => None,
+            Ours::Other => continue,
+        };
+        if ours.as_ref() != Some(&rendered) {
+            diffs.push(unified(path, Some(&rendered), ours.as_ref()));
+        }
+    }
+    Ok(diffs)
+}
+
+/// Updates a project; see the module documentation.
+pub fn update(
+    request: &UpdateRequest,
+    prompter: &mut dyn Prompter,
+    report: Reporter,
+) -> Result<UpdateOutcome> {
+    let request = &UpdateRequest { project: canonical(&request.project)?, ..request.clone() };
+    let project = &request.project;
+    if !request.allow_dirty && !request.dry_run && project.join(ANSWERS_FILE).is_file() {
+        check_committed(project)?;
+    }
+    let base = base(request)?;
+    let base_tree = Arc::clone(&base.tree);
+    let their_tree = Arc::new(SourceTree::fetch(&base.latest, &request.fetch)?);
+    // Theirs: recorded answers for questions that remain, changed by what is given now.
+    let mut their_given = base.recorded.clone();
+    their_given.retain_known(their_tree.manifest());
+    for (name, value) in request.given.iter() {
+        their_given.insert(name, value.clone());
+    }
+    let new_questions: Vec<String> = their_tree
+        .manifest()
+        .questions
+        .iter()
+        .filter(|q| base_tree.manifest().question(&q.name).is_none() && their_given.get(&q.name).is_none())
+        .map(|q| q.name.clone())
+        .collect();
+    // Only what the record does not answer is asked.
+    let mut asking = AskOnlyMissing { given: &their_given, inner: prompter };
+    let theirs = render_as_generated(
+        &their_tree,
+        &as_generated(request, base.latest.clone(), their_given.clone()),
+        &mut asking,
+        report,
+    )?;
+    // The base with the secrets answered for theirs: the same values, so they are no change.
+    let base = base.render(request, &secrets_of(&theirs, their_tree.manifest()))?;
+
+    let _lock = if request.dry_run { None } else { Some(DestinationLock::take(project)?) };
+    let decisions = decide_all(&base.plan, &theirs.plan, project, request.limits.file_bytes)?;
+    let outcome = UpdateOutcome {
+        changes: decisions.iter().filter_map(Decision::reported).collect(),
+        diffs: decisions.iter().filter_map(|d| d.preview(project, request.limits.file_bytes)).collect(),
+        new_questions,
+        from: label(base_tree.manifest()),
+        to: label(their_tree.manifest()),
+    };
+    if !request.dry_run {
+        commit(project, &decisions, request.conflicts, report)?;
+    }
+    Ok(outcome)
+}
+
+/// Refuses a project with uncommitted changes in its git work tree: an
+/// update should be one reviewable change on top of committed work. A
+/// project outside git (or without git installed) has nothing to protect.
+fn check_committed(project: &Path) -> Result<()> {
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(project)
+        .args(["status", "--porcelain", "--untracked-files=normal", "--", "."])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output();
+    match status {
+        Ok(output) if output.status.success() && !output.stdout.is_empty() => {
+            Err(Error::InvalidInput(format!(
+                "{} has uncommitted changes; commit or stash them first (or pass --allow-dirty)",
+                project.display()
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The template as the project was made, and as the update asks for it.
+fn sources(
+    recorded: &Given,
+    checkout: Option<String>,
+    record_path: &Path,
+) -> Result<(TemplateSource, TemplateSource)> {
+    let config = crate::config::UserConfig::default();
+    match recorded.recorded_source() {
+        None => Ok((TemplateSource::Builtin, TemplateSource::Builtin)),
+        Some((source, commit, directory)) => {
+            let named = TemplateSource::parse(source, &config)?;
+            let directory = directory.map(PathBuf::from);
+            let base = match (&named, commit) {
+                (TemplateSource::Directory(_), None) | (TemplateSource::Zip { .. }, _) => {
+                    named.clone().at(None, directory.clone())?
+                }
+                (_, Some(commit)) => named.clone().at(Some(commit.to_owned()), directory.clone())?,
+                (_, None) => {
+                    return Err(Error::InvalidInput(format!(
+                        "{} names no commit of {source}: stamp cannot tell which version the project came from",
+                        record_path.display()
+                    )));
+                }
+            };
+            // The latest version: what is asked for; else a git source's default branch (for
+            // a local repository, its HEAD); else the directory or archive as it is now.
+            let wanted = checkout.or_else(|| {
+                (commit.is_some() && matches!(named, TemplateSource::Directory(_))).then(|| "HEAD".to_owned())
+            });
+            let latest = named.at(wanted, directory)?;
+            Ok((base, latest))
+        }
+    }
+}
+
+/// Refuses a base that is not what the project was made from: a template
+/// without commits whose content changed since (its digest), or a built-in
+/// template of another version.
+fn check_reproducible(recorded: &Given, base: &SourceTree, record_path: &Path, limits: Limits) -> Result<()> {
+    let version = recorded.template_version().unwrap_or_default();
+    if recorded.recorded_source().is_none() && version != base.manifest().info.version {
+        return Err(Error::InvalidInput(format!(
+            "{} was made by the built-in template {version}; this stamp carries {} only, so the version \
+             the project came from cannot be rendered",
+            record_path.display(),
+            base.manifest().info.version
+        )));
+    }
+    if let Some(digest) = recorded.recorded_digest()
+        && base.dir.is_some()
+        && base.content_digest(limits.file_bytes)? != digest
+    {
+        return Err(Error::InvalidInput(format!(
+            "the template at `{}` changed since the project was made ({} records another digest), and a \
+             template without commits keeps no earlier version: keep the template in git to update from it",
+            recorded.recorded_source().map_or("", |(s, _, _)| s),
+            record_path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn label(manifest: &Manifest) -> String {
+    manifest.info.label()
+}
+
+/// A prompter that asks only what `given` does not answer (and every secret not given).
+struct AskOnlyMissing<'a> {
+    given: &'a Given,
+    inner: &'a mut dyn Prompter,
+}
+
+impl Prompter for AskOnlyMissing<'_> {
+    fn ask(
+        &mut self,
+        question: &crate::model::Question,
+        current: Option<&crate::model::Answer>,
+    ) -> Result<Option<crate::model::Answer>> {
+        if self.given.get(&question.name).is_some() {
+            return Ok(current.cloned());
+        }
+        // A secret is never recorded and never silently defaulted: it is asked
+        // for again, and without a terminal it is a missing answer.
+        if question.kind == crate::model::Kind::Secret {
+            return self.inner.ask(question, None);
+        }
+        self.inner.ask(question, current)
+    }
+}
+
+/// One file's fate, with the template's two versions of it.
+struct Decision {
+    path: String,
+    outcome: Outcome,
+    base: Option<Side>,
+    theirs: Option<Side>,
+}
+
+impl Decision {
+    fn reported(&self) -> Option<(Change, String, Option<&'static str>)> {
+        let path = self.path.clone();
+        match &self.outcome {
+            Outcome::Unchanged => None,
+            Outcome::Write(change, _) => Some((*change, path, None)),
+            Outcome::Delete => Some((Change::Deleted, path, None)),
+            Outcome::Keep(why) => Some((Change::Kept, path, Some(*why))),
+            Outcome::Beside(_) => Some((
+                Change::Conflict,
+                path,
+                Some("not text: yours stays, the template's is beside it (.theirs)"),
+            )),
+        }
+    }
+}
+
+impl Decision {
+    /// What the update does to the file, as a unified diff (`None` when it leaves it).
+    fn preview(&self, project: &Path, max_bytes: u64) -> Option<String> {
+        let ours = match read_ours(&project.join(&self.path), max_bytes).ok()? {
+            Ours::File(side) => Some(side),
+            _ => None,
+        };
+        match &self.outcome {
+            Outcome::Write(_, side) => Some(unified(&self.path, ours.as_ref(), Some(side))),
+            Outcome::Delete => Some(unified(&self.path, ours.as_ref(), None)),
+            Outcome::Unchanged | Outcome::Keep(_) | Outcome::Beside(_) => None,
+        }
+    }
+}
+
+/// A unified diff of one file from `old` to `new` (absent: empty).
+fn unified(path: &str, old: Option<&Side>, new: Option<&Side>) -> String {
+    let text = |side: Option<&Side>| {
+        side.map(|s| String::from_utf8_lossy(&s.contents).into_owned()).unwrap_or_default()
+    };
+    let (before, after) = (text(old), text(new));
+    let (from, to) = (
+        if old.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() },
+        if new.is_some() { format!("b/{path}") } else { "/dev/null".to_owned() },
+    );
+    similar::TextDiff::from_lines(&before, &after).unified_diff().header(&from, &to).to_string()
+}
+
+/// The files of a plan by path.
+fn files(plan: &Plan) -> BTreeMap<&str, Side> {
+    plan.entries.iter().filter_map(|e| Some((e.path.as_str(), Side::from(e.file.as_ref()?)))).collect()
+}
+
+/// Decides every file either version of the template has.
+fn decide_all(base: &Plan, theirs: &Plan, project: &Path, max_bytes: u64) -> Result<Vec<Decision>> {
+    let (base, theirs) = (files(base), files(theirs));
+    let paths: BTreeSet<&str> = base.keys().chain(theirs.keys()).copied().collect();
+    let mut decisions = Vec::new();
+    for path in paths {
+        let (old, new) = (base.get(path), theirs.get(path));
+        if old == new {
+            continue;
+        }
+        let outcome = match read_ours(&project.join(path), max_bytes)? {
+            Ours::File(current) => merge::decide(old, new, Some(&current)),
+            Ours::Absent => merge::decide(old, new, None),
+            Ours::Other => Outcome::Keep("it is not a regular file in the project"),
+        };
+        decisions.push(Decision { path: path.to_owned(), outcome, base: old.cloned(), theirs: new.cloned() });
+    }
+    Ok(decisions)
+}
+
+/// What the project holds at a path.
+enum Ours {
+    File(Side),
+    Absent,
+    /// A directory, link or other special file: never read through, never replaced.
+    Other,
+}
+
+fn read_ours(path: &Path, max_bytes: u64) -> Result<Ours> {
+    let metadata = match std::fs::symlink_metadata(path) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ours::Absent),
+        Err(e) => return Err(Error::io("read", path, e)),
+    };
+    if !metadata.is_file() {
+        return Ok(Ours::Other);
+    }
+    if metadata.len() > max_bytes {
+        return Ok(Ours::Other);
+    }
+    let contents = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    Ok(Ours::File(Side { contents, executable: crate::file_mode::is_executable(&metadata) }))
+}
+
+/// Writes the decisions into the project through staging, all or nothing.
+fn commit(project: &Path, decisions: &[Decision], style: ConflictStyle, report: Reporter) -> Result<()> {
+    let mut entries = Vec::new();
+    let mut deletions = Vec::new();
+    let planned = |path: String, contents: Vec<u8>, executable: bool| PlannedEntry {
+        path,
+        file: Some(PlannedFile { contents, executable, private: false }),
+    };
+    for decision in decisions {
+        let path = decision.path.clone();
+        match &decision.outcome {
+            Outcome::Unchanged | Outcome::Keep(_) => {}
+            Outcome::Delete => deletions.push(path),
+            Outcome::Beside(theirs) => {
+                entries.push(planned(format!("{path}.theirs"), theirs.contents.clone(), theirs.executable));
+            }
+            Outcome::Write(Change::Conflict, _) if style == ConflictStyle::Reject => {
+                let rejected = rejected_change(&path, decision.base.as_ref(), decision.theirs.as_ref());
+                entries.push(planned(format!("{path}.rej"), rejected.into_bytes(), false));
+            }
+            Outcome::Write(_, side) => entries.push(planned(path, side.contents.clone(), side.executable)),
+        }
+    }
+    if entries.is_empty() && deletions.is_empty() {
+        return Ok(());
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let changes: Vec<(Action, String)> =
+        entries.iter().map(|e| (Action::Overwrite, e.path.clone())).collect();
+    let plan = Plan { root: String::new(), entries };
+    let parent = project.parent().map_or(PathBuf::from("."), Path::to_path_buf);
+    output::clean_stale_staging(&parent, project)?;
+    let staging = Staging::begin(&parent, project)?;
+    staging.stage_changes(&plan, &changes, report)?;
+    staging.commit_into(project, &deletions)
+}
+
+/// The template's change to `path` as a unified diff, for a `.rej` file.
+fn rejected_change(path: &str, base: Option<&Side>, theirs: Option<&Side>) -> String {
+    unified(path, base, theirs)
+}
