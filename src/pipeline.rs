@@ -18,7 +18,7 @@ use crate::hooks::{self, Consent, Stage};
 use crate::interrupt;
 use crate::model::{Answer, Kind, Provenance, Question};
 use crate::output::{self, DestinationLock, Staging};
-use crate::prompt::Prompter;
+use crate::prompt::{Prompter, SecretsAskedAgain};
 use crate::render::{self, Layout, Plan};
 use crate::source::{Fetch, SourceTree, TemplateSource};
 
@@ -123,6 +123,10 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         tree = Arc::new(run_pre_prompt(&tree, request.determinism)?);
     }
     let engine = engine_for(&tree, request.determinism, request.limits);
+    // Regenerated from a project's record, which never holds secrets: each is asked for again.
+    let mut regenerating = SecretsAskedAgain { given: &request.given, inner: prompter };
+    let prompter: &mut dyn Prompter =
+        if request.given.template().is_some() { &mut regenerating } else { regenerating.inner };
     let resolution = tree.dialect().resolve(
         &request.given,
         prompter,

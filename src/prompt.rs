@@ -28,6 +28,25 @@ impl Prompter for NoPrompter {
     }
 }
 
+/// Asks through another prompter, but offers no default for a secret that
+/// `given` does not hold. A project's record never holds secrets, so a run
+/// that regenerates or updates a project asks for each again (and, without
+/// a terminal, reports it missing) instead of quietly using the template's
+/// default.
+pub(crate) struct SecretsAskedAgain<'a> {
+    pub(crate) given: &'a crate::given::Given,
+    pub(crate) inner: &'a mut dyn Prompter,
+}
+
+impl Prompter for SecretsAskedAgain<'_> {
+    fn ask(&mut self, question: &Question, proposal: Option<&Answer>) -> Result<Option<Answer>> {
+        if question.kind == Kind::Secret && self.given.get(&question.name).is_none() {
+            return self.inner.ask(question, None);
+        }
+        self.inner.ask(question, proposal)
+    }
+}
+
 /// Replies typed in advance, one per asked question; an empty reply, or no
 /// reply left, accepts the proposal. Invalid replies are skipped the way a
 /// terminal re-asks.

@@ -41,7 +41,7 @@ fn render_and_check(answers: &[(&str, &str)], with_vault: bool) {
     let slug = answers.iter().find(|(k, _)| *k == "project_slug").map_or("my-service", |(_, v)| v);
     let project = scratch.path().join("out").join(slug);
 
-    // Every answer stamp used, read back from the answers file it records.
+    // The answers the project records (derived values are derived again by the checker).
     let recorded: toml::Table =
         toml::from_str(&std::fs::read_to_string(project.join(".stamp-answers.toml")).unwrap())
             .expect(".stamp-answers.toml parses");

@@ -3,7 +3,9 @@
 
     check_rendered.py PROJECT_DIR ANSWERS_JSON [--vault]
 
-ANSWERS_JSON holds every answer stamp used (as in .stamp-answers.toml). The checks are independent
+ANSWERS_JSON holds the answers .stamp-answers.toml records; the values it leaves out on purpose
+(questions whose condition was false: derived, never frozen) are derived here again from the
+manifest's defaults, with Jinja2, independently of stamp. The checks are independent
 of the project's own scripts/validate.py, which is run too (it must pass). Exits 1 listing every
 failed check; a missing tool is a failure, never a skip.
 """
@@ -55,6 +57,22 @@ def run(cmd, **kw):
 
 project = Path(sys.argv[1]).resolve()
 answers = json.loads(Path(sys.argv[2]).read_text())
+
+
+def derive_unrecorded(answers):
+    """The manifest's default for every question the record leaves out, in order."""
+    import jinja2
+    import tomllib
+    manifest = tomllib.loads((HERE.parent / "template/stamp.toml").read_text())
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    for question in manifest["variables"]:
+        if question["name"] not in answers:
+            default = str(question.get("default", ""))
+            answers[question["name"]] = env.from_string(default).render(cookiecutter=answers)
+    return answers
+
+
+answers = derive_unrecorded(answers)
 with_vault = "--vault" in sys.argv[3:]
 slug, ns = answers["project_slug"], answers["namespace"]
 sentry = answers["include_sentry"] == "yes"

@@ -25,7 +25,7 @@ use crate::given::Given;
 use crate::model::Manifest;
 use crate::output::{self, DestinationLock, Staging};
 use crate::pipeline::{Request, render_as_generated};
-use crate::prompt::Prompter;
+use crate::prompt::{Prompter, SecretsAskedAgain};
 use crate::render::{Plan, PlannedEntry, PlannedFile};
 use crate::source::{Fetch, SourceTree, TemplateSource};
 
@@ -364,12 +364,7 @@ impl Prompter for AskOnlyMissing<'_> {
         if self.given.get(&question.name).is_some() {
             return Ok(current.cloned());
         }
-        // A secret is never recorded and never silently defaulted: it is asked
-        // for again, and without a terminal it is a missing answer.
-        if question.kind == crate::model::Kind::Secret {
-            return self.inner.ask(question, None);
-        }
-        self.inner.ask(question, current)
+        SecretsAskedAgain { given: self.given, inner: &mut *self.inner }.ask(question, current)
     }
 }
 

@@ -16,6 +16,10 @@ use crate::prompt::Prompter;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Answers {
     values: IndexMap<String, Answer>,
+    /// Answers the project does not record: questions whose condition was
+    /// false and that nobody answered (computed values, such as a name made
+    /// from another answer), so that they are derived again, never frozen.
+    derived: Vec<String>,
 }
 
 impl Answers {
@@ -48,7 +52,7 @@ impl Answers {
             }
         }
         for (name, answer) in &self.values {
-            if manifest.question(name).is_some_and(|q| !q.is_confidential()) {
+            if manifest.question(name).is_some_and(|q| !q.is_confidential()) && !self.derived.contains(name) {
                 table.insert(name.clone(), answer.to_toml());
             }
         }
@@ -135,6 +139,9 @@ pub(crate) fn resolve(
             _ => None,
         };
         let chosen = if active { prompter.ask(question, current)? } else { current.cloned() };
+        if !active && given.get(&question.name).is_none() {
+            answers.derived.push(question.name.clone());
+        }
         match (chosen, proposal) {
             (Some(answer), _) => answers.insert(&question.name, answer),
             (None, Proposal::Invalid(reason)) if active => {
