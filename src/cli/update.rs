@@ -109,7 +109,7 @@ pub(super) fn diff(args: DiffArgs) -> Result<u8> {
     for (change, path, why) in
         outcome.changes.iter().filter(|(c, ..)| matches!(c, Change::Kept | Change::Conflict))
     {
-        eprintln!("{:<9} {path}  ({})", change.label(), why.unwrap_or("changed on both sides"));
+        eprintln!("{:<9} {path}  ({})", change.label(), why.as_deref().unwrap_or("changed on both sides"));
     }
     Ok(u8::from(args.exit_code && !outcome.changes.is_empty()))
 }

@@ -32,6 +32,8 @@ pub enum Change {
     Conflict,
     /// Removed by the template and unchanged by the user: removed.
     Deleted,
+    /// Renamed by the template (an answer names it): the user's version moves to the new name.
+    Moved,
     /// Kept as the user has it, although the template changed it: the user
     /// deleted it, or changed a file the template removed.
     Kept,
@@ -46,6 +48,7 @@ impl Change {
             Change::Merged => "merged",
             Change::Conflict => "conflict",
             Change::Deleted => "deleted",
+            Change::Moved => "moved",
             Change::Kept => "kept",
         }
     }
@@ -60,6 +63,8 @@ pub(crate) enum Outcome {
     Write(Change, Side),
     /// Remove the file.
     Delete,
+    /// Remove the file: its contents moved to the name the template renamed it to.
+    MovedAway,
     /// Keep the user's file, report why.
     Keep(&'static str),
     /// A conflict in a file that cannot be merged line by line: the user's

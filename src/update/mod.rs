@@ -86,7 +86,7 @@ impl UpdateRequest {
 #[non_exhaustive]
 pub struct UpdateOutcome {
     /// Every file the update touches or reports, in path order, with a note for kept files.
-    pub changes: Vec<(Change, String, Option<&'static str>)>,
+    pub changes: Vec<(Change, String, Option<String>)>,
     /// For each file the update writes or removes, a unified diff from what
     /// the project holds to what it would hold.
     pub diffs: Vec<String>,
@@ -374,20 +374,26 @@ struct Decision {
     outcome: Outcome,
     base: Option<Side>,
     theirs: Option<Side>,
+    /// For a renamed file, its old name.
+    moved_from: Option<String>,
 }
 
 impl Decision {
-    fn reported(&self) -> Option<(Change, String, Option<&'static str>)> {
+    fn reported(&self) -> Option<(Change, String, Option<String>)> {
         let path = self.path.clone();
         match &self.outcome {
-            Outcome::Unchanged => None,
+            Outcome::Unchanged | Outcome::MovedAway => None,
+            Outcome::Write(Change::Moved, _) => {
+                let from = self.moved_from.as_deref().unwrap_or_default();
+                Some((Change::Moved, path, Some(format!("from {from}"))))
+            }
             Outcome::Write(change, _) => Some((*change, path, None)),
             Outcome::Delete => Some((Change::Deleted, path, None)),
-            Outcome::Keep(why) => Some((Change::Kept, path, Some(*why))),
+            Outcome::Keep(why) => Some((Change::Kept, path, Some((*why).to_owned()))),
             Outcome::Beside(_) => Some((
                 Change::Conflict,
                 path,
-                Some("not text: yours stays, the template's is beside it (.theirs)"),
+                Some("not text: yours stays, the template's is beside it (.theirs)".to_owned()),
             )),
         }
     }
@@ -402,7 +408,7 @@ impl Decision {
         };
         match &self.outcome {
             Outcome::Write(_, side) => Some(unified(&self.path, ours.as_ref(), Some(side))),
-            Outcome::Delete => Some(unified(&self.path, ours.as_ref(), None)),
+            Outcome::Delete | Outcome::MovedAway => Some(unified(&self.path, ours.as_ref(), None)),
             Outcome::Unchanged | Outcome::Keep(_) | Outcome::Beside(_) => None,
         }
     }
@@ -429,6 +435,7 @@ fn files(plan: &Plan) -> BTreeMap<&str, Side> {
 /// Decides every file either version of the template has.
 fn decide_all(base: &Plan, theirs: &Plan, project: &Path, max_bytes: u64) -> Result<Vec<Decision>> {
     let (base, theirs) = (files(base), files(theirs));
+    let moves = renames(&base, &theirs);
     let paths: BTreeSet<&str> = base.keys().chain(theirs.keys()).copied().collect();
     let mut decisions = Vec::new();
     for path in paths {
@@ -436,14 +443,60 @@ fn decide_all(base: &Plan, theirs: &Plan, project: &Path, max_bytes: u64) -> Res
         if old == new {
             continue;
         }
-        let outcome = match read_ours(&project.join(path), max_bytes)? {
-            Ours::File(current) => merge::decide(old, new, Some(&current)),
-            Ours::Absent => merge::decide(old, new, None),
-            Ours::Other => Outcome::Keep("it is not a regular file in the project"),
+        let ours = read_ours(&project.join(path), max_bytes)?;
+        let outcome = if let Some(from) = moves.get(path)
+            && matches!(ours, Ours::Absent)
+        {
+            // A path the template renamed (an answer renders it): your version moves along.
+            match read_ours(&project.join(from), max_bytes)? {
+                Ours::File(yours) if Some(&yours) != base.get(from) => Outcome::Write(Change::Moved, yours),
+                Ours::File(_) => {
+                    Outcome::Write(Change::Moved, new.expect("a rename's target is new").clone())
+                }
+                Ours::Absent => Outcome::Keep("you deleted it under its old name, and it stays deleted"),
+                Ours::Other => Outcome::Keep("its old name is not a regular file in the project"),
+            }
+        } else if moves.values().any(|from| *from == path) && matches!(ours, Ours::File(_)) {
+            Outcome::MovedAway
+        } else {
+            match ours {
+                Ours::File(current) => merge::decide(old, new, Some(&current)),
+                Ours::Absent => merge::decide(old, new, None),
+                Ours::Other => Outcome::Keep("it is not a regular file in the project"),
+            }
         };
-        decisions.push(Decision { path: path.to_owned(), outcome, base: old.cloned(), theirs: new.cloned() });
+        let moved_from = moves.get(path).map(|from| (*from).to_owned());
+        decisions.push(Decision {
+            path: path.to_owned(),
+            outcome,
+            base: old.cloned(),
+            theirs: new.cloned(),
+            moved_from,
+        });
     }
     Ok(decisions)
+}
+
+/// Paths the template renamed between the two renders (new path → old
+/// path): a file only the base has and one only the new version has, with
+/// the same contents, found nowhere else among them.
+fn renames<'a>(
+    base: &BTreeMap<&'a str, Side>,
+    theirs: &BTreeMap<&'a str, Side>,
+) -> BTreeMap<&'a str, &'a str> {
+    let removed: Vec<(&str, &Side)> =
+        base.iter().filter(|(p, _)| !theirs.contains_key(*p)).map(|(p, s)| (*p, s)).collect();
+    let added: Vec<(&str, &Side)> =
+        theirs.iter().filter(|(p, _)| !base.contains_key(*p)).map(|(p, s)| (*p, s)).collect();
+    let mut moves = BTreeMap::new();
+    for (new_path, contents) in &added {
+        let from: Vec<&str> = removed.iter().filter(|(_, c)| c == contents).map(|(p, _)| *p).collect();
+        let twins = added.iter().filter(|(_, c)| c == contents).count();
+        if let ([old_path], 1) = (from.as_slice(), twins) {
+            moves.insert(*new_path, *old_path);
+        }
+    }
+    moves
 }
 
 /// What the project holds at a path.
@@ -482,7 +535,7 @@ fn commit(project: &Path, decisions: &[Decision], style: ConflictStyle, report: 
         let path = decision.path.clone();
         match &decision.outcome {
             Outcome::Unchanged | Outcome::Keep(_) => {}
-            Outcome::Delete => deletions.push(path),
+            Outcome::Delete | Outcome::MovedAway => deletions.push(path),
             Outcome::Beside(theirs) => {
                 entries.push(planned(format!("{path}.theirs"), theirs.contents.clone(), theirs.executable));
             }

@@ -239,3 +239,31 @@ fn a_projects_record_regenerates_it_where_it_is_never_inside_itself() {
         .leaves_tree("demo-app", &tree)
         .run();
 }
+
+#[test]
+fn regenerating_from_a_record_asks_for_secrets_again() {
+    let (scratch, _) = Test::new()
+        .template(&[
+            (
+                "stamp.toml",
+                "[template]\nname = \"s\"\nversion = \"1\"\n[[variables]]\nname = \"name\"\ndefault = \"out\"\n\
+                 [[variables]]\nname = \"token\"\ntype = \"secret\"\ndefault = \"\"\n",
+            ),
+            ("{{cookiecutter.name}}/env", "TOKEN={{ cookiecutter.token }}\n"),
+        ])
+        .args(&["--no-input"])
+        .env("STAMP_ANSWER_token", "s3cret")
+        .run();
+    // The record holds no secret, and its default is not taken in its place.
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "-a", "out/.stamp-answers.toml", "--no-input", "--force"])
+        .status(2)
+        .stderr_contains("token")
+        .leaves_file("out/env", "TOKEN=s3cret\n")
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "-a", "out/.stamp-answers.toml", "--no-input", "--force"])
+        .env("STAMP_ANSWER_token", "s3cret")
+        .leaves_file("out/env", "TOKEN=s3cret\n")
+        .run();
+}

@@ -299,6 +299,10 @@ fn a_builtin_template_project_updates_from_the_version_this_stamp_carries() {
         .stderr_contains("Would update ")
         .run();
     stamp(&scratch).args(&["update", "my-service"]).stdout("").stderr_contains("already up to date").run();
+    // Derived values are not frozen: renaming carries the namespace and image along.
+    stamp(&scratch).args(&["update", "my-service", "project_slug=renamed"]).run();
+    let kustomization = fs::read_to_string(scratch.path("my-service/k8s/base/kustomization.yaml")).unwrap();
+    assert!(kustomization.contains("namespace: renamed\n"), "{kustomization}");
     let record = scratch.path("my-service/.stamp-answers.toml");
     let text = fs::read_to_string(&record).unwrap();
     let old = text.lines().find(|l| l.starts_with("_template_version")).unwrap().to_owned();
@@ -307,5 +311,28 @@ fn a_builtin_template_project_updates_from_the_version_this_stamp_carries() {
         .args(&["update", "my-service"])
         .status(2)
         .stderr_contains("was made by the built-in template 0.0.1; this stamp carries")
+        .run();
+}
+
+#[test]
+fn a_renamed_path_carries_the_users_version_along() {
+    let scratch = Scratch::new();
+    template(&scratch, &[("src/{{ cookiecutter.module }}/main.py", "print('hi')\n"), ("README.md", TEXT)]);
+    scratch.write(
+        "tpl/stamp.toml",
+        format!("{MANIFEST_V1}[[variables]]\nname = \"module\"\ndefault = \"core\"\n"),
+    );
+    commit(&scratch, "v1b");
+    let url = format!("file://{}", scratch.path("tpl").display());
+    stamp(&scratch).args(&[&url, "--no-input"]).run();
+    git(&scratch.path("app"), &["init", "--quiet"]);
+    scratch.write("app/src/core/main.py", "print('hi, edited')\n");
+    commit_project(&scratch);
+    stamp(&scratch)
+        .in_dir("app")
+        .args(&["update", "module=engine"])
+        .stdout("updated   .stamp-answers.toml\nmoved     src/engine/main.py  (from src/core/main.py)\n")
+        .leaves_file("app/src/engine/main.py", "print('hi, edited')\n")
+        .leaves_no("app/src/core/main.py")
         .run();
 }
