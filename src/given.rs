@@ -184,15 +184,16 @@ impl Given {
                 let table: IndexMap<String, RawValue> = unique_keys(&mut deserializer)
                     .and_then(|table| deserializer.end().map(|()| table))
                     .map_err(|err| syntax(format!("line {}: {err}", err.line())))?;
-                if let Some((source, commit, directory)) = cruft_source(&table) {
+                let cruft = cruft_source(&table);
+                let replay = replay_answers(&table);
+                if let Some((source, commit, directory)) = cruft {
+                    // A project's record: its answers regenerate it as it was first made.
                     self.recorded_source = [Some(source), commit, directory];
                     self.recorded_checkout = match table.get("checkout") {
                         Some(RawValue::Text(checkout)) => Some(checkout.clone()),
                         _ => None,
                     };
-                }
-                let replay = replay_answers(&table);
-                if let Some((_, private)) = &replay {
+                } else if let Some((_, private)) = &replay {
                     self.replayed = true;
                     self.replayed_private.extend(private.clone());
                 }

@@ -311,12 +311,15 @@ fn origin(tree: &SourceTree, request: Option<&Request>, output_dir: &Path) -> Re
         repo_dir: tree.dir.clone(),
         output_dir,
         provenance,
-        checkout: match &request.template {
-            // Regenerated from a cruft record: the commit is checked out, the branch is still followed.
-            TemplateSource::Git { checkout, .. } if request.given.recorded_source().is_some() => {
-                request.given.recorded_checkout().map(str::to_owned).or_else(|| checkout.clone())
+        checkout: match (&request.template, request.given.recorded_source()) {
+            // Regenerated from a cruft record: its commit is checked out, and the branch it
+            // follows (if any) stays what the record says.
+            (TemplateSource::Git { checkout: Some(checkout), .. }, Some((_, Some(commit), _)))
+                if checkout == commit =>
+            {
+                request.given.recorded_checkout().map(str::to_owned)
             }
-            TemplateSource::Git { checkout, .. } => checkout.clone(),
+            (TemplateSource::Git { checkout, .. }, _) => checkout.clone(),
             _ => None,
         },
         record: request.record,

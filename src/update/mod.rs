@@ -17,7 +17,8 @@ pub use merge::Change;
 use merge::{Outcome, Side};
 
 use crate::changeset::Action;
-use crate::dialect::stamp::ANSWERS_FILE;
+use crate::dialect::RECORD_FILES;
+use crate::dialect::cookiecutter::CRUFT_FILE;
 use crate::engine::{Determinism, Limits};
 use crate::error::{Error, Result};
 use crate::events::Reporter;
@@ -85,7 +86,8 @@ impl UpdateRequest {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UpdateOutcome {
-    /// Every file the update touches or reports, in path order, with a note for kept files.
+    /// Every file the update touches or reports, in path order, with a note where one helps
+    /// (why a file was kept, where a moved file came from).
     pub changes: Vec<(Change, String, Option<String>)>,
     /// For each file the update writes or removes, a unified diff from what
     /// the project holds to what it would hold.
@@ -105,8 +107,22 @@ impl UpdateOutcome {
     }
 }
 
+/// The project's record: stamp's `.stamp-answers.toml`, or cruft's `.cruft.json`.
+fn record_of(project: &Path) -> Result<PathBuf> {
+    RECORD_FILES.iter().map(|name| project.join(name)).find(|path| path.is_file()).ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "{} has neither {} nor {}: stamp can update only a project whose record says where its template is",
+            project.display(),
+            RECORD_FILES[0],
+            RECORD_FILES[1]
+        ))
+    })
+}
+
 /// The project's record and the template as the project was made from it.
 struct Base {
+    /// Whether the record is cruft's, kept as cruft keeps it.
+    cruft: bool,
     recorded: Given,
     source: TemplateSource,
     latest: TemplateSource,
@@ -116,20 +132,16 @@ struct Base {
 /// Reads the project's record and fetches its template at the version the
 /// project was made from.
 fn base(request: &UpdateRequest) -> Result<Base> {
-    let project = &request.project;
-    let record_path = project.join(ANSWERS_FILE);
-    if !record_path.is_file() {
-        return Err(Error::InvalidInput(format!(
-            "{} has no {ANSWERS_FILE}: stamp can update only a project it generated from a stamp template",
-            project.display()
-        )));
-    }
+    let record_path = record_of(&request.project)?;
     let mut recorded = Given::default();
     recorded.load_file(&record_path)?;
-    let (source, latest) = sources(&recorded, request.checkout.clone(), &record_path)?;
+    // cruft follows the branch its record names.
+    let checkout = request.checkout.clone().or_else(|| recorded.recorded_checkout().map(str::to_owned));
+    let (source, latest) = sources(&recorded, checkout, &record_path)?;
     let tree = Arc::new(SourceTree::fetch(&source, &request.fetch)?);
     check_reproducible(&recorded, &tree, &record_path, request.limits)?;
-    Ok(Base { recorded, source, latest, tree })
+    let cruft = record_path.file_name().is_some_and(|name| name == CRUFT_FILE);
+    Ok(Base { cruft, recorded, source, latest, tree })
 }
 
 impl Base {
@@ -143,7 +155,8 @@ impl Base {
                 given.insert(name, value.clone());
             }
         }
-        let generated = as_generated(request, self.source.clone(), given);
+        let mut generated = as_generated(request, self.source.clone(), given);
+        generated.record = self.cruft;
         render_as_generated(&self.tree, &generated, &mut crate::prompt::NoPrompter, &|_| {})
     }
 }
@@ -216,7 +229,7 @@ pub fn update(
 ) -> Result<UpdateOutcome> {
     let request = &UpdateRequest { project: canonical(&request.project)?, ..request.clone() };
     let project = &request.project;
-    if !request.allow_dirty && !request.dry_run && project.join(ANSWERS_FILE).is_file() {
+    if !request.allow_dirty && !request.dry_run && record_of(project).is_ok() {
         check_committed(project)?;
     }
     let base = base(request)?;
@@ -237,12 +250,9 @@ pub fn update(
         .collect();
     // Only what the record does not answer is asked.
     let mut asking = AskOnlyMissing { given: &their_given, inner: prompter };
-    let theirs = render_as_generated(
-        &their_tree,
-        &as_generated(request, base.latest.clone(), their_given.clone()),
-        &mut asking,
-        report,
-    )?;
+    let mut generated = as_generated(request, base.latest.clone(), their_given.clone());
+    generated.record = base.cruft;
+    let theirs = render_as_generated(&their_tree, &generated, &mut asking, report)?;
     // The base with the secrets answered for theirs: the same values, so they are no change.
     let base = base.render(request, &secrets_of(&theirs, their_tree.manifest()))?;
 
@@ -252,8 +262,8 @@ pub fn update(
         changes: decisions.iter().filter_map(Decision::reported).collect(),
         diffs: decisions.iter().filter_map(|d| d.preview(project, request.limits.file_bytes)).collect(),
         new_questions,
-        from: label(base_tree.manifest()),
-        to: label(their_tree.manifest()),
+        from: base_tree.manifest().info.label(),
+        to: their_tree.manifest().info.label(),
     };
     if !request.dry_run {
         commit(project, &decisions, request.conflicts, report)?;
@@ -343,10 +353,6 @@ fn check_reproducible(recorded: &Given, base: &SourceTree, record_path: &Path, l
         )));
     }
     Ok(())
-}
-
-fn label(manifest: &Manifest) -> String {
-    manifest.info.label()
 }
 
 /// A prompter that asks only what `given` does not answer (and every secret not given).

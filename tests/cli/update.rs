@@ -336,3 +336,33 @@ fn a_renamed_path_carries_the_users_version_along() {
         .leaves_no("app/src/core/main.py")
         .run();
 }
+
+#[test]
+fn a_cookiecutter_project_recorded_by_cruft_is_updated_through_its_record() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/cookiecutter.json", r#"{"name": "app", "team": "core"}"#);
+    scratch.write("tpl/{{cookiecutter.name}}/README.md", TEXT);
+    scratch.write("tpl/{{cookiecutter.name}}/team.txt", "{{ cookiecutter.team }}\n");
+    git(&scratch.path("tpl"), &["init", "--quiet"]);
+    commit(&scratch, "v1");
+    let url = format!("file://{}", scratch.path("tpl").display());
+    stamp(&scratch).args(&[&url, "--record", "--no-input"]).run();
+    git(&scratch.path("app"), &["init", "--quiet"]);
+    scratch.write("app/README.md", TEXT.replace("one", "ONE (mine)"));
+    commit_project(&scratch);
+    scratch.write("tpl/{{cookiecutter.name}}/README.md", TEXT.replace("five", "five (v2)"));
+    commit(&scratch, "v2");
+    stamp(&scratch)
+        .in_dir("app")
+        .args(&["update", "team=platform"])
+        .stdout("updated   .cruft.json\nmerged    README.md\nupdated   team.txt\n")
+        .leaves_file("app/README.md", "ONE (mine)\ntwo\nthree\nfour\nfive (v2)\n")
+        .leaves_file("app/team.txt", "platform\n")
+        .run();
+    let state = fs::read_to_string(scratch.path("app/.cruft.json")).unwrap();
+    let v2 = git(&scratch.path("tpl"), &["rev-parse", "v2"]);
+    assert!(
+        state.contains(&format!("\"commit\": \"{v2}\"")) && state.contains("\"team\": \"platform\""),
+        "{state}"
+    );
+}
