@@ -221,7 +221,9 @@ fn refusals_leave_the_project_as_it_was() {
     stamp(&scratch)
         .args(&["update", "plain"])
         .status(2)
-        .stderr_contains("has no .stamp-answers.toml: stamp can update only a project it generated")
+        .stderr_contains(
+            "has neither .stamp-answers.toml nor .cruft.json: stamp can update only a project whose record",
+        )
         .run();
 }
 
