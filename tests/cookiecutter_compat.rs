@@ -583,6 +583,90 @@ fn replay_files_are_interchangeable_with_cookiecutters() {
     }
 }
 
+/// Runs git in `dir` with an identity; its trimmed stdout.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// A project made by `cruft create` and one made by `stamp --record` are the
+/// same bytes, `.cruft.json` included; stamp updates cruft's project, and
+/// cruft then finds it up to date.
+#[test]
+fn cruft_projects_and_stamp_projects_are_interchangeable() {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let cruft = std::env::split_paths(&path).map(|d| d.join("cruft")).find(|p| p.is_file()).unwrap_or_else(|| {
+        panic!("cruft is not on PATH: run the suite with `bash scripts/test` (installs tests/requirements.txt)")
+    });
+    let stamp = PathBuf::from(env!("CARGO_BIN_EXE_stamp"));
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
+    let tpl = dir.join("tpl");
+    fs::create_dir_all(tpl.join("{{cookiecutter.name}}")).unwrap();
+    fs::write(tpl.join("cookiecutter.json"), r#"{"name": "app", "team": "Zoë", "_private": "p"}"#).unwrap();
+    fs::write(tpl.join("{{cookiecutter.name}}/README.md"), "one\ntwo\nthree\n{{ cookiecutter.team }}\n")
+        .unwrap();
+    git(&tpl, &["init", "--quiet"]);
+    git(&tpl, &["add", "-A"]);
+    git(&tpl, &["commit", "--quiet", "-m", "v1"]);
+    let source = tpl.display().to_string();
+    let home = dir.join("home").display().to_string();
+    let env_run = |program: &Path, args: &[&str], cwd: &Path| {
+        let output = std::process::Command::new(program)
+            .args(args)
+            .current_dir(cwd)
+            .env("HOME", &home)
+            .env("XDG_CACHE_HOME", dir.join("cache"))
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{} {args:?}: {}{}",
+            program.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    env_run(
+        &cruft,
+        &["create", &source, "--checkout", "main", "--no-input", "--output-dir", "by-cruft"],
+        dir,
+    );
+    env_run(&stamp, &[&source, "--checkout", "main", "--record", "--no-input", "-o", "by-stamp"], dir);
+    let mut report = String::new();
+    compare_trees(
+        &snapshot(&dir.join("by-cruft")),
+        &snapshot(&dir.join("by-stamp")),
+        "cruft",
+        "stamp",
+        &mut report,
+    );
+    assert!(report.is_empty(), "cruft create and stamp --record differ:\n{report}");
+
+    // The template moves on; stamp updates the project cruft made, and cruft agrees it is current.
+    let project = dir.join("by-cruft/app");
+    git(&project, &["init", "--quiet"]);
+    fs::write(project.join("README.md"), "ONE (mine)\ntwo\nthree\nZoë\n").unwrap();
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "--quiet", "-m", "mine"]);
+    fs::write(tpl.join("{{cookiecutter.name}}/README.md"), "one\ntwo\nthree\n{{ cookiecutter.team }} (v2)\n")
+        .unwrap();
+    git(&tpl, &["commit", "--quiet", "-am", "v2"]);
+    env_run(&stamp, &["update"], &project);
+    assert_eq!(fs::read_to_string(project.join("README.md")).unwrap(), "ONE (mine)\ntwo\nthree\nZoë (v2)\n");
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "--quiet", "-m", "updated"]);
+    env_run(&cruft, &["check"], &project);
+}
+
 // ------------------------------------------------------------------------------------ self-checks
 // The comparison itself, checked without any external tool (these always run).
 

@@ -62,6 +62,14 @@ pub(super) fn cache_name(url: &str) -> String {
     format!("{tail}-{hash:016x}")
 }
 
+/// A repository's name as cookiecutter names its clone: the URL's last
+/// segment less `.git` (`https://host/org/tpl.git` → `tpl`).
+pub(super) fn repo_name(url: &str) -> String {
+    let tail = url.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or_default();
+    let name = tail.split(".git").next().unwrap_or(tail);
+    if name.is_empty() || name == "." || name == ".." { "template".to_owned() } else { name.to_owned() }
+}
+
 /// `url` with any password or token (`https://user:token@host`) replaced,
 /// for messages and records.
 pub(super) fn mask_credentials(url: &str) -> String {
@@ -85,6 +93,14 @@ mod tests {
         );
         assert_eq!(mask_credentials("https://example.com/a@b"), "https://example.com/a@b");
         assert_eq!(mask_credentials("git@github.com:org/tpl.git"), "git@github.com:org/tpl.git");
+    }
+
+    #[test]
+    fn repositories_are_named_as_cookiecutter_names_their_clones() {
+        assert_eq!(repo_name("https://example.com/org/tpl.git"), "tpl");
+        assert_eq!(repo_name("git@github.com:org/tpl.git/"), "tpl");
+        assert_eq!(repo_name("file:///srv/templates/python"), "python");
+        assert_eq!(repo_name("/"), "template");
     }
 
     #[test]

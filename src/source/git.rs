@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::fetch::{Fetch, cache_name, mask_credentials};
+use super::fetch::{Fetch, cache_name, mask_credentials, repo_name};
 use crate::error::{Error, Result};
 use crate::interrupt::{self, Registration};
 
@@ -52,7 +52,8 @@ pub(super) fn checkout(url: &str, reference: Option<&str>, fetch: &Fetch) -> Res
         .tempdir()
         .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
     let registration = interrupt::register_scratch(scratch.path());
-    let tree = scratch.path().join("tree");
+    // Named as cookiecutter names its clone, which templates may see (`_repo_dir`, the template's name).
+    let tree = scratch.path().join(repo_name(url));
     std::fs::create_dir(&tree).map_err(|e| Error::io("create directory", &tree, e))?;
     let mut command = git_command(Some(&cache));
     command

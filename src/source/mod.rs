@@ -149,11 +149,7 @@ impl TemplateSource {
             TemplateSource::Directory(dir) => last(&std::path::absolute(dir).ok()?),
             TemplateSource::Git { directory: Some(sub), .. }
             | TemplateSource::Zip { directory: Some(sub), .. } => last(sub),
-            TemplateSource::Git { url, directory: None, .. } => {
-                let tail = url.trim_end_matches('/').rsplit('/').next()?;
-                let name = tail.rsplit(':').next()?;
-                Some(name.split(".git").next().unwrap_or(name).to_owned())
-            }
+            TemplateSource::Git { url, directory: None, .. } => Some(fetch::repo_name(url)),
             TemplateSource::Zip { location, directory: None, .. } => {
                 let tail = location.rsplit('/').next()?;
                 Some(tail[..tail.len().saturating_sub(4)].to_owned())
