@@ -71,6 +71,8 @@ def main() -> int:
     p.add_argument("--files", type=int, default=200)
     p.add_argument("--runs", type=int, default=9)
     args = p.parse_args()
+    args.stamp = os.path.abspath(args.stamp)
+    args.cookiecutter = os.path.abspath(args.cookiecutter)
 
     work = tempfile.mkdtemp(prefix="stamp-bench-sources-")
     daemon = None
