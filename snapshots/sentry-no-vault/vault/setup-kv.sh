@@ -21,6 +21,16 @@ mounts="$("$VAULT" secrets list -format=json)"
 if [[ "$mounts" != *"\"${KV_MOUNT}/\""* ]]; then
   log "enabling kv-v2 at ${KV_MOUNT}/"
   "$VAULT" secrets enable -path="$KV_MOUNT" kv-v2
+else
+  # An existing mount must be KV version 2: the policy and the agent read ${KV_MOUNT}/data/...,
+  # which a version 1 mount (or another engine) does not have, so they would read nothing.
+  kind="$("$VAULT" read -field=type "sys/mounts/${KV_MOUNT}")"
+  options="$("$VAULT" read -field=options "sys/mounts/${KV_MOUNT}")"
+  if [ "$kind" != "kv" ] || [[ "$options" != *"version:2"* ]]; then
+    log "error: ${KV_MOUNT}/ is a ${kind} mount (${options}), not KV version 2; upgrade it with" \
+      "'vault kv enable-versioning ${KV_MOUNT}/' or choose another vault_kv_mount"
+    exit 1
+  fi
 fi
 
 log "writing policy ${SLUG}"
