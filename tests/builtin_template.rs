@@ -134,12 +134,22 @@ fn hostile_values_survive_unchanged() {
 }
 
 /// Values that would break YAML, shell or HCL are refused before anything is rendered.
+/// Every ARN names the region's partition: GovCloud and China, with their own OIDC issuers.
+#[test]
+fn arns_name_the_regions_partition() {
+    render_and_check(&[("secrets_backend", "external-secrets"), ("aws_region", "us-gov-west-1")], false);
+    render_and_check(&[("secrets_backend", "external-secrets"), ("aws_region", "cn-north-1")], false);
+}
+
 #[test]
 fn unsafe_values_are_rejected() {
     for (key, value) in [
         ("project_slug", "Bad Slug"),
         ("namespace", "a:b"),
         ("aws_region", "us-east-1\"}"),
+        // The ISO partitions' endpoints and OIDC issuers differ: refused rather than half-supported.
+        ("aws_region", "us-iso-east-1"),
+        ("aws_region", "us-isob-east-1"),
         ("aws_account_id", "1234"),
         ("vault_addr", "https://vault.example.com/$(id)"),
         ("vault_kv_mount", "secret/../sys"),

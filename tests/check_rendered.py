@@ -75,6 +75,9 @@ def derive_unrecorded(answers):
 answers = derive_unrecorded(answers)
 with_vault = "--vault" in sys.argv[3:]
 slug, ns = answers["project_slug"], answers["namespace"]
+# The partition every ARN must name, worked out here from the region, not taken from the template.
+region = answers["aws_region"]
+partition = "aws-us-gov" if region.startswith("us-gov-") else "aws-cn" if region.startswith("cn-") else "aws"
 sentry = answers["include_sentry"] == "yes"
 backend = answers["secrets_backend"]
 SECRET = f"{slug}-secrets"
@@ -187,7 +190,7 @@ check("SecretStore region/SA", store["spec"]["provider"]["aws"]["region"] == ans
       and store["spec"]["provider"]["aws"]["auth"]["jwt"]["serviceAccountRef"]["name"] == f"{slug}-eso")
 eso_sa = [o for o in by_kind("external-secrets", "ServiceAccount") if o["metadata"]["name"] == f"{slug}-eso"][0]
 check("ESO SA role ARN", eso_sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
-      == f"arn:aws:iam::{answers['aws_account_id']}:role/{slug}-external-secrets")
+      == f"arn:{partition}:iam::{answers['aws_account_id']}:role/{slug}-external-secrets")
 
 sealed = by_kind("sealed-secrets", "SealedSecret")[0]
 check("SealedSecret keys", set(sealed["spec"]["encryptedData"]) == KEYS)
@@ -219,13 +222,13 @@ check("dev Secret keys", set(dev_secret["data"]) == KEYS)
 policy = json.loads(text("aws/iam-policy-secrets-read.json"))
 check("IAM policy: one Allow statement, read actions only", len(policy["Statement"]) == 1 and policy["Statement"][0]["Effect"] == "Allow"
       and sorted(policy["Statement"][0]["Action"]) == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"])
-prefix = f"arn:aws:secretsmanager:{answers['aws_region']}:{answers['aws_account_id']}:secret:{slug}/"
+prefix = f"arn:{partition}:secretsmanager:{answers['aws_region']}:{answers['aws_account_id']}:secret:{slug}/"
 check("IAM policy: exactly the service's secrets", sorted(policy["Statement"][0]["Resource"]) == sorted(f"{prefix}{s}-??????" for s in STORE_SECRETS),
       str(policy["Statement"][0]["Resource"]))
 trust = json.loads(text("aws/irsa-trust-policy.json"))
 oidc = answers["eks_oidc_provider"]
 st = trust["Statement"][0]
-check("IRSA trust policy", st["Principal"] == {"Federated": f"arn:aws:iam::{answers['aws_account_id']}:oidc-provider/{oidc}"}
+check("IRSA trust policy", st["Principal"] == {"Federated": f"arn:{partition}:iam::{answers['aws_account_id']}:oidc-provider/{oidc}"}
       and st["Action"] == "sts:AssumeRoleWithWebIdentity"
       and st["Condition"] == {"StringEquals": {f"{oidc}:sub": f"system:serviceaccount:{ns}:{slug}-eso", f"{oidc}:aud": "sts.amazonaws.com"}})
 

@@ -238,12 +238,14 @@ impl Engine {
             .env
             .template_from_str(&source)
             .map_err(|err| err.detail().unwrap_or("syntax error").to_owned())?;
+        // Nested paths name the answer first: `cookiecutter.region.startswith` uses `region`.
         let mut used: Vec<String> = template
             .undeclared_variables(true)
             .into_iter()
-            .filter_map(|name| name.strip_prefix("cookiecutter.").map(str::to_owned))
+            .filter_map(|name| Some(name.strip_prefix("cookiecutter.")?.split('.').next()?.to_owned()))
             .collect();
         used.sort();
+        used.dedup();
         Ok(used)
     }
 }
@@ -273,6 +275,11 @@ mod tests {
         let engine = Engine::new(&Syntax::default(), Determinism { epoch: Some(0), seed: None });
         assert_eq!(engine.render_str("t", "{% now 'utc', '%Y' %}", &Value::UNDEFINED).unwrap(), "1970");
         assert_eq!(engine.answers_used("{% now 'utc' %}{{ cookiecutter.b }}"), Ok(vec!["b".to_owned()]));
+        // A method called on an answer uses the answer.
+        assert_eq!(
+            engine.answers_used("{{ cookiecutter.r.startswith('x') }}{{ cookiecutter.r.upper() }}"),
+            Ok(vec!["r".to_owned()])
+        );
     }
 
     #[test]

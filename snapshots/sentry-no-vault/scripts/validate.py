@@ -209,7 +209,7 @@ def check_iam():
           str(sorted(actions)))
     names = {re.sub(r"-\?{6}$", "", r.split(":secret:", 1)[-1]) for r in resources}
     check("IAM: each Resource is one named secret (-??????)",
-          all(re.fullmatch(r"arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:[a-z0-9/-]+-\?{6}", r) for r in resources),
+          all(re.fullmatch(r"arn:aws(-us-gov|-cn)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[a-z0-9/-]+-\?{6}", r) for r in resources),
           str(sorted(resources)))
     want = {f"{SLUG}/{s}" for s, _ in SECRET_KEYS.values()}
     check("IAM: resources == the ExternalSecret's secrets", names == want, f"{sorted(names)} != {sorted(want)}")
