@@ -134,7 +134,7 @@ fn hostile_values_survive_unchanged() {
 }
 
 /// Values that would break YAML, shell or HCL are refused before anything is rendered.
-/// Every ARN names the region's partition: GovCloud and China, with their own OIDC issuers.
+/// Every ARN names the region's partition: `GovCloud` and China, with their own OIDC issuers.
 #[test]
 fn arns_name_the_regions_partition() {
     render_and_check(&[("secrets_backend", "external-secrets"), ("aws_region", "us-gov-west-1")], false);
