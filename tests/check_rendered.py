@@ -322,6 +322,27 @@ for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
             validate("docs/secrets-management.md yaml block", obj)
 
 
+# ---------------------------------------------------------------- helper files the guides name are git-ignored
+def ignored_helpers():
+    docs = " ".join(f.read_text() for f in [*project.glob("docs/*.md"), project / "DEPLOYMENT.md", project / "README.md"])
+    named = set(re.findall(r"(?<![\w/.-])((?:[\w-]+)?\.?[\w-]*\.(?:txt|env))\b", docs)) | {".env"}
+    # Files the project commits on purpose, and the file the Vault Agent writes inside the pod.
+    named -= {p.name for p in project.rglob("*") if p.is_file()} | {"app.env"}
+    repo = Path(tempfile.mkdtemp(prefix="stamp-ignore-"))
+    try:
+        shutil.copy(project / ".gitignore", repo / ".gitignore")
+        run(["git", "init", "--quiet"], cwd=repo)
+        for name in sorted(named):
+            r = run(["git", "check-ignore", "--quiet", name], cwd=repo)
+            check(f"{name} (named in the guides) is git-ignored", r.returncode == 0, r.stderr)
+        check("the guides name helper files", "secrets.env" in named, str(sorted(named)))
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)
+
+
+ignored_helpers()
+
+
 # ---------------------------------------------------------------- Vault scripts against OpenBao
 def free_port():
     with socket.socket() as s:
