@@ -322,6 +322,37 @@ for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
             validate("docs/secrets-management.md yaml block", obj)
 
 
+# ---------------------------------------------------------------- seal-secrets.sh takes exactly the expected keys
+def seal_keys():
+    tmp = Path(tempfile.mkdtemp(prefix="stamp-seal-"))
+    cert = project / "k8s/components/sealed-secrets/pub-cert.pem"
+    try:
+        # Stand-ins that succeed: the key check must stop the script before they matter.
+        for tool in ("kubeseal", "kubectl"):
+            (tmp / tool).write_text("#!/bin/sh\nexit 0\n")
+            (tmp / tool).chmod(0o755)
+        env = dict(os.environ, PATH=f"{tmp}:{os.environ['PATH']}")
+        created = not cert.exists()
+        if created:
+            cert.write_text("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n")
+        lines = [f"{k}=x" for k in sorted(KEYS)]
+        (tmp / "lower.env").write_text("\n".join(lines + ["database_url=y"]) + "\n")
+        r = run(["scripts/seal-secrets.sh", str(tmp / "lower.env")], cwd=project, env=env)
+        check("seal-secrets.sh refuses a lower-case extra key", r.returncode != 0 and "database_url" in r.stderr, r.stderr)
+        (tmp / "comments.env").write_text("# a comment\n\n" + "\n".join(lines) + "\n")
+        r = run(["scripts/seal-secrets.sh", str(tmp / "comments.env")], cwd=project, env=env)
+        check("seal-secrets.sh takes the expected keys, comments and blank lines aside", "has keys" not in r.stderr, r.stderr)
+    finally:
+        if created:
+            cert.unlink()
+        (project / "k8s/components/sealed-secrets/sealedsecret.yaml").write_text(SEALED_BEFORE)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+SEALED_BEFORE = (project / "k8s/components/sealed-secrets/sealedsecret.yaml").read_text()
+seal_keys()
+
+
 # ---------------------------------------------------------------- helper files the guides name are git-ignored
 def ignored_helpers():
     docs = " ".join(f.read_text() for f in [*project.glob("docs/*.md"), project / "DEPLOYMENT.md", project / "README.md"])
@@ -394,6 +425,15 @@ def vault_run():
         (tmp / "reviewer.jwt").write_text("eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl")
         k8s_env = dict(env, VAULT_K8S_MODE="external", KUBERNETES_HOST="https://127.0.0.1:6443",
                        KUBERNETES_CA_FILE=str(tmp / "ca.crt"), TOKEN_REVIEWER_JWT_FILE=str(tmp / "reviewer.jwt"))
+        (tmp / "empty.jwt").write_text("")
+        r = run(["vault/setup-kubernetes-auth.sh"], cwd=project, env=dict(k8s_env, TOKEN_REVIEWER_JWT_FILE=str(tmp / "empty.jwt")))
+        check("setup-kubernetes-auth.sh refuses an empty reviewer JWT", r.returncode != 0 and "JWT is empty" in r.stderr, r.stderr)
+        r = run(["vault/setup-kubernetes-auth.sh"], cwd=project, env=dict(k8s_env, KUBERNETES_CA_FILE=str(tmp / "empty.jwt")))
+        check("setup-kubernetes-auth.sh refuses a CA file without a certificate", r.returncode != 0 and "no PEM certificate" in r.stderr, r.stderr)
+        r = run(["vault/setup-kv.sh", "--policy-only"], cwd=project, env=dict(env, KV_MOUNT="elsewhere"))
+        check("the Vault scripts refuse a KV_MOUNT that contradicts the policy", r.returncode != 0 and "contradicts" in r.stderr, r.stderr)
+        r = run(["vault/setup-kv.sh", "--policy-only"], cwd=project, env=dict(env, KV_MOUNT=mount))
+        check("the Vault scripts accept the rendered KV_MOUNT", r.returncode == 0, r.stderr)
         r = run(["vault/setup-kubernetes-auth.sh"], cwd=project, env=k8s_env)
         check("setup-kubernetes-auth.sh runs", r.returncode == 0, r.stdout + r.stderr)
         r = run(["vault/setup-kubernetes-auth.sh"], cwd=project, env=k8s_env)

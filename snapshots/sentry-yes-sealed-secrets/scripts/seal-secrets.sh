@@ -33,8 +33,9 @@ env_file="${1:-secrets.env}"
 [ -f "$env_file" ] || { log "error: $env_file not found (KEY=value lines: ${KEYS[*]})"; exit 1; }
 [ -f "$CERT" ] || { log "error: $CERT missing: run $0 --fetch-cert first"; exit 1; }
 
-# Exactly the expected keys, no more, no less.
-found="$(grep -E '^[A-Z_][A-Z0-9_]*=' "$env_file" | cut -d= -f1 | sort | tr '\n' ' ')"
+# Exactly the expected keys, no more, no less: every line but blanks and comments counts (kubectl
+# would seal a lower-case or misspelt key too, and the app would never read it).
+found="$(grep -vE '^[[:space:]]*(#|$)' "$env_file" | cut -d= -f1 | sort | tr '\n' ' ')"
 expected="$(printf '%s\n' "${KEYS[@]}" | sort | tr '\n' ' ')"
 if [ "$found" != "$expected" ]; then
   log "error: $env_file has keys [${found% }], expected [${expected% }]"

@@ -1,15 +1,28 @@
 # shellcheck shell=bash disable=SC2034
-# Shared settings for the Vault scripts (sourced, not executed). Override any of them in the
-# environment. Authenticate first (VAULT_TOKEN or `vault login`); nothing here takes secrets
-# as arguments.
+# Shared settings for the Vault scripts (sourced, not executed). Authenticate first (VAULT_TOKEN
+# or `vault login`); nothing here takes secrets as arguments.
+log() { printf '%s\n' "$*" >&2; }
+
 VAULT="${VAULT_CLI:-vault}"          # the Vault CLI (OpenBao's `bao` works too)
 export VAULT_ADDR="${VAULT_ADDR:-https://vault.example.com:8200}"
-KV_MOUNT="${KV_MOUNT:-secret}"
-AUTH_MOUNT="${AUTH_MOUNT:-kubernetes}"
+
+# Values the rendered policy, role and pod annotations name as well: set here, never from the
+# environment. A different value in the environment would configure Vault for one thing and the
+# pods for another; change the answer with `stamp update NAME=VALUE` instead.
+fixed() {
+  if [ -n "${!1:-}" ] && [ "${!1}" != "$2" ]; then
+    log "error: $1=${!1} contradicts the rendered policy and annotations ($2): run 'stamp update' to change it"
+    exit 1
+  fi
+  printf -v "$1" '%s' "$2"
+}
+fixed KV_MOUNT "secret"
+fixed AUTH_MOUNT "kubernetes"
+fixed APP_NAMESPACE "my-service"
+fixed VAULT_AUDIENCE "vault"
+AUDIENCE="$VAULT_AUDIENCE"
 SLUG="my-service"
-APP_NAMESPACE="${APP_NAMESPACE:-my-service}"
 APP_SERVICE_ACCOUNT="my-service-backend"
-AUDIENCE="${VAULT_AUDIENCE:-vault}"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 # Secrets of the service: <name>:<keys> under $KV_MOUNT/$SLUG/<name>.
@@ -18,7 +31,5 @@ SECRETS=(
   "redis:url"
   "sentry:dsn"
 )
-
-log() { printf '%s\n' "$*" >&2; }
 
 command -v "$VAULT" >/dev/null 2>&1 || { log "error: $VAULT not found (set VAULT_CLI)"; exit 1; }

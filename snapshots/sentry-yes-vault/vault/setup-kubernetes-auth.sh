@@ -45,6 +45,13 @@ case "$MODE" in
       kubectl -n "$REVIEWER_NAMESPACE" get secret vault-token-reviewer -o jsonpath='{.data.token}' \
         | base64 -d >"$jwt_file"
     fi
+    # An empty host, CA or token (no kubeconfig context, no reviewer Secret yet) would configure
+    # an auth method that rejects every login; stop here instead.
+    [ -n "$host" ] || { log "error: no Kubernetes API address: set KUBERNETES_HOST or a kubeconfig context"; exit 1; }
+    grep -q 'BEGIN CERTIFICATE' "$ca_file" 2>/dev/null \
+      || { log "error: $ca_file holds no PEM certificate: set KUBERNETES_CA_FILE or a kubeconfig context"; exit 1; }
+    [ -s "$jwt_file" ] \
+      || { log "error: the token reviewer JWT is empty: apply vault/k8s-token-reviewer.yaml or set TOKEN_REVIEWER_JWT_FILE"; exit 1; }
     "$VAULT" write "auth/${AUTH_MOUNT}/config" \
       kubernetes_host="$host" \
       kubernetes_ca_cert="@$ca_file" \

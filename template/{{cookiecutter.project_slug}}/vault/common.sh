@@ -1,15 +1,28 @@
 # shellcheck shell=bash disable=SC2034
-# Shared settings for the Vault scripts (sourced, not executed). Override any of them in the
-# environment. Authenticate first (VAULT_TOKEN or `vault login`); nothing here takes secrets
-# as arguments.
+# Shared settings for the Vault scripts (sourced, not executed). Authenticate first (VAULT_TOKEN
+# or `vault login`); nothing here takes secrets as arguments.
+log() { printf '%s\n' "$*" >&2; }
+
 VAULT="${VAULT_CLI:-vault}"          # the Vault CLI (OpenBao's `bao` works too)
 export VAULT_ADDR="${VAULT_ADDR:-{{ cookiecutter.vault_addr }}}"
-KV_MOUNT="${KV_MOUNT:-{{ cookiecutter.vault_kv_mount }}}"
-AUTH_MOUNT="${AUTH_MOUNT:-{{ cookiecutter.vault_auth_mount }}}"
+
+# Values the rendered policy, role and pod annotations name as well: set here, never from the
+# environment. A different value in the environment would configure Vault for one thing and the
+# pods for another; change the answer with `stamp update NAME=VALUE` instead.
+fixed() {
+  if [ -n "${!1:-}" ] && [ "${!1}" != "$2" ]; then
+    log "error: $1=${!1} contradicts the rendered policy and annotations ($2): run 'stamp update' to change it"
+    exit 1
+  fi
+  printf -v "$1" '%s' "$2"
+}
+fixed KV_MOUNT "{{ cookiecutter.vault_kv_mount }}"
+fixed AUTH_MOUNT "{{ cookiecutter.vault_auth_mount }}"
+fixed APP_NAMESPACE "{{ cookiecutter.namespace }}"
+fixed VAULT_AUDIENCE "{{ cookiecutter.vault_audience }}"
+AUDIENCE="$VAULT_AUDIENCE"
 SLUG="{{ cookiecutter.project_slug }}"
-APP_NAMESPACE="${APP_NAMESPACE:-{{ cookiecutter.namespace }}}"
 APP_SERVICE_ACCOUNT="{{ cookiecutter.project_slug }}-backend"
-AUDIENCE="${VAULT_AUDIENCE:-{{ cookiecutter.vault_audience }}}"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 # Secrets of the service: <name>:<keys> under $KV_MOUNT/$SLUG/<name>.
@@ -20,7 +33,5 @@ SECRETS=(
   "sentry:dsn"
 {%- endif %}
 )
-
-log() { printf '%s\n' "$*" >&2; }
 
 command -v "$VAULT" >/dev/null 2>&1 || { log "error: $VAULT not found (set VAULT_CLI)"; exit 1; }
