@@ -322,6 +322,25 @@ for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
             validate("docs/secrets-management.md yaml block", obj)
 
 
+# ---------------------------------------------------------------- availability and per-environment settings
+def availability():
+    for overlay in ("dev", "prod"):
+        dep = [o for o in builds[overlay] if o["kind"] == "Deployment"][0]
+        pod = dep["spec"]["template"]["spec"]
+        container = pod["containers"][0]
+        check(f"{overlay}: a startupProbe guards the liveness probe", "startupProbe" in container
+              and "initialDelaySeconds" not in container["livenessProbe"], str(container.get("startupProbe")))
+        spread = pod.get("topologySpreadConstraints", [])
+        check(f"{overlay}: replicas spread across nodes", spread and spread[0]["topologyKey"] == "kubernetes.io/hostname"
+              and spread[0]["labelSelector"]["matchLabels"].items() <= dep["spec"]["selector"]["matchLabels"].items(), str(spread))
+    if sentry:
+        envs = {o: [c for c in builds[o] if c["kind"] == "ConfigMap"][0]["data"]["SENTRY_ENVIRONMENT"] for o in ("dev", "prod")}
+        check("SENTRY_ENVIRONMENT per overlay", envs == {"dev": "development", "prod": "production"}, str(envs))
+
+
+availability()
+
+
 # ---------------------------------------------------------------- the guides' commands keep their own rules
 def guide_commands():
     guide = text("docs/secrets-management.md")
