@@ -322,6 +322,38 @@ for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
             validate("docs/secrets-management.md yaml block", obj)
 
 
+# ---------------------------------------------------------------- the production preflight catches every placeholder
+def preflight():
+    r = run([sys.executable, "scripts/preflight.py"], cwd=project)
+    # A fresh project holds the defaults: each one the backend uses is named.
+    used = {"external-secrets": [answers["aws_account_id"], answers["eks_oidc_provider"]],
+            "vault": [answers["vault_addr"]], "sealed-secrets": ["REPLACE_WITH"]}[backend]
+    expected = [p for p in ("REPLACE_WITH", "123456789012", "EXAMPLED539D4633E53DE1B716D3041E", "vault.example.com")
+                if any(p in value for value in used)]
+    check("preflight fails while a placeholder is left, and only then", r.returncode == (1 if expected else 0),
+          r.stdout + r.stderr)
+    for placeholder in expected:
+        check(f"preflight names {placeholder}", placeholder in r.stderr, r.stderr)
+    copy = Path(tempfile.mkdtemp(prefix="stamp-preflight-")) / "p"
+    try:
+        shutil.copytree(project, copy)
+        real = {"REPLACE_WITH_": "AgB", "123456789012": "210987654321", "EXAMPLED539D4633E53DE1B716D3041E": "0A1B2C3D4E5F",
+                "vault.example.com": "vault.internal.corp"}
+        for path in copy.rglob("*"):
+            if path.is_file() and path.suffix in {".yaml", ".json", ".sh", ".hcl"}:
+                body = path.read_text()
+                for old, new in real.items():
+                    body = body.replace(old, new)
+                path.write_text(body)
+        r = run([sys.executable, "scripts/preflight.py"], cwd=copy)
+        check("preflight passes once every placeholder is replaced", r.returncode == 0, r.stdout + r.stderr)
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+
+
+preflight()
+
+
 # ---------------------------------------------------------------- availability and per-environment settings
 def availability():
     for overlay in ("dev", "prod"):
