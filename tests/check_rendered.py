@@ -381,8 +381,18 @@ def guide_commands():
     for command in commands:
         if "kubectl patch" in command:
             check("kubectl patch takes no secret on its command line", "$(" not in command and " -p" not in command, command)
+        if "auth/" in command and "/login" in command:
+            check("the manual login keeps the app's token", "-field=token" in command and "app_token=" in command, command)
         if "--merge-into" in command and "kubeseal" in command:
             check("kubeseal --merge-into keeps the file YAML", "--format yaml" in command, command)
+
+
+    login = guide[guide.index("/login"):][:800]
+    check("the manual login test reads with the app's token", 'VAULT_TOKEN="$app_token" vault kv get' in login, login)
+    deployment = text("DEPLOYMENT.md")
+    backup = [c for c in re.sub(r"\\\n\s*", " ", deployment).splitlines() if "sealed-secrets-key" in c and ">" in c]
+    check("the sealing key backup is written outside the repository, private",
+          backup and all('> "$HOME/' in c and "umask 077" in c for c in backup), str(backup))
 
 
 guide_commands()
