@@ -211,7 +211,16 @@ impl Question {
                 other => return Err(format!("expected a whole number, found {}", other.describe())),
             }),
             Kind::Choice => {
-                let text = raw.as_text()?;
+                // `include_sentry: yes` in YAML is a boolean: a yes/no choice takes it as meant.
+                let text = match raw {
+                    RawValue::Bool(b)
+                        if self.choices.iter().any(|c| c == "yes")
+                            && self.choices.iter().any(|c| c == "no") =>
+                    {
+                        (if *b { "yes" } else { "no" }).to_owned()
+                    }
+                    other => other.as_text()?,
+                };
                 self.check_choice(&text)?;
                 Answer::String(text)
             }
@@ -381,11 +390,22 @@ where
 
 impl RawValue {
     /// The value as text, for text-like questions.
+    ///
+    /// A number with a fraction is refused rather than turned into text: its
+    /// digits as written are gone once parsed (`1.10` reads as `1.1`), so the
+    /// user is asked to quote it.
     pub fn as_text(&self) -> std::result::Result<String, String> {
         match self {
             RawValue::Text(t) => Ok(t.clone()),
             RawValue::Integer(i) => Ok(i.to_string()),
-            RawValue::Float(x) => Ok(x.to_string()),
+            RawValue::Float(x) => Err(format!(
+                "expected text, found the number {x}: quote it (\"{x}\", or as you meant it, such as \"1.10\") \
+                 so that it is kept exactly as written"
+            )),
+            RawValue::Bool(b) => Err(format!(
+                "expected text, found {b} (a yes/no value): quote it, such as \"{}\"",
+                if *b { "yes" } else { "no" }
+            )),
             other => Err(format!("expected text, found {}", other.describe())),
         }
     }

@@ -267,3 +267,34 @@ fn regenerating_from_a_record_asks_for_secrets_again() {
         .leaves_file("out/env", "TOKEN=s3cret\n")
         .run();
 }
+
+#[test]
+fn answers_are_never_silently_changed() {
+    // A number with a fraction is refused, not turned into other text (1.10 would read as 1.1).
+    for (file, text) in [
+        ("a.yaml", "image_tag: 1.10\n"),
+        ("a.toml", "image_tag = 1.10\n"),
+        ("a.json", "{\"image_tag\": 1.10}"),
+    ] {
+        Test::new()
+            .file(file, text)
+            .args(&["--no-input", "-a", file])
+            .status(2)
+            .stderr_contains("image_tag")
+            .stderr_contains("expected text, found the number 1.1: quote it")
+            .leaves_no("my-service")
+            .run();
+    }
+    Test::new().file("a.yaml", "image_tag: \"1.10\"\n").args(&["--no-input", "-a", "a.yaml", "-q"]).run();
+    // YAML's yes is a boolean: a yes/no choice takes it as meant; a text question asks for quotes.
+    let (scratch, _) =
+        Test::new().file("a.yaml", "include_sentry: yes\n").args(&["--no-input", "-a", "a.yaml", "-q"]).run();
+    let record = fs::read_to_string(scratch.path("my-service/.stamp-answers.toml")).unwrap();
+    assert!(record.contains("include_sentry = \"yes\""), "{record}");
+    Test::new()
+        .file("a.yaml", "project_name: yes\n")
+        .args(&["--no-input", "-a", "a.yaml"])
+        .status(2)
+        .stderr_contains("expected text, found true (a yes/no value): quote it")
+        .run();
+}
