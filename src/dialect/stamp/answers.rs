@@ -138,7 +138,9 @@ pub(crate) fn resolve(
             Proposal::Value(answer) => Some(answer),
             _ => None,
         };
-        let chosen = if active { prompter.ask(question, current)? } else { current.cloned() };
+        // A value given on the command line or in a file is the answer: it is not asked again.
+        let given_here = given.get(&question.name).is_some();
+        let chosen = if active && !given_here { prompter.ask(question, current)? } else { current.cloned() };
         if !active && given.get(&question.name).is_none() {
             answers.derived.push(question.name.clone());
         }
