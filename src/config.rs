@@ -131,6 +131,12 @@ impl UserConfig {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::InvalidInput(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                )));
+            }
             Err(e) => return Err(Error::io("read the configuration file", path, e)),
         };
         let invalid = |line: Option<usize>, message: String| {

@@ -146,6 +146,10 @@ impl Given {
             std::io::ErrorKind::InvalidData => {
                 Error::AnswersSyntax { path: path.to_owned(), message: "it is not UTF-8 text".into() }
             }
+            // Naming a file that is not there is a mistake in the input, not a failure to read.
+            std::io::ErrorKind::NotFound => {
+                Error::InvalidInput(format!("answers file {} does not exist", path.display()))
+            }
             _ => Error::io("read answers file", path, e),
         })?;
         self.load_text(text, format, path)

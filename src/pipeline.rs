@@ -246,6 +246,12 @@ fn write(
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
+    if fs::metadata(&parent).is_ok_and(|m| !m.is_dir()) {
+        return Err(Error::InvalidInput(format!(
+            "the output directory {} is a file, not a directory",
+            parent.display()
+        )));
+    }
     // First finish or remove what killed runs left here, so that even a
     // refused run leaves no debris behind.
     output::clean_stale_staging(&parent, destination)?;

@@ -90,8 +90,8 @@ pub(super) struct NewArgs {
     /// Write into an existing project directory, replacing the template's files; deletes nothing.
     #[arg(short = 'f', long, visible_alias = "overwrite-if-exists")]
     pub(super) force: bool,
-    /// With --force: keep files that already exist.
-    #[arg(short = 's', long, visible_alias = "skip-if-file-exists", requires = "force")]
+    /// Write into an existing project directory, keeping the files that already exist (implies --force).
+    #[arg(short = 's', long, visible_alias = "skip-if-file-exists")]
     pub(super) skip_existing: bool,
     /// Print what would be written (create / overwrite / identical / skip) and write nothing.
     #[arg(long)]

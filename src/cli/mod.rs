@@ -88,9 +88,9 @@ fn new(args: &NewArgs) -> Result<()> {
         output_dir: inputs::output_dir(args),
         given,
         on_existing: match (args.force, args.skip_existing) {
-            (false, _) => OnExisting::Refuse,
+            (_, true) => OnExisting::Keep,
             (true, false) => OnExisting::Overwrite,
-            (true, true) => OnExisting::Keep,
+            (false, false) => OnExisting::Refuse,
         },
         dry_run: args.dry_run,
         hooks: Consent::Ask,

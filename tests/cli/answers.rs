@@ -105,8 +105,8 @@ fn malformed_answers_files_name_the_line() {
         .run();
     Test::in_scratch(&scratch)
         .args(&["-t", "tpl", "-a", "missing.toml"])
-        .status(5)
-        .stderr_starts_with("error: cannot read answers file missing.toml\ncaused by: ")
+        .status(2)
+        .stderr("error: answers file missing.toml does not exist\n")
         .run();
     Test::in_scratch(&scratch)
         .args(&["-t", "tpl", "-a", "a.txt"])

@@ -53,8 +53,8 @@ fn default_context_comes_from_cookiecutters_file_or_stamps_or_none() {
         .run();
     at_home(&scratch)
         .args(&["tpl", "--no-input", "--config-file", "absent.yaml"])
-        .status(5)
-        .stderr_starts_with("error: cannot read the configuration file absent.yaml\n")
+        .status(2)
+        .stderr("error: configuration file absent.yaml does not exist\n")
         .run();
     scratch.write("bad.toml", "colour = 1\n");
     at_home(&scratch)

@@ -1,6 +1,8 @@
 //! Bad templates and bad flags: one `error:` line naming the place, the
 //! right exit code, and nothing written.
 
+use std::fs;
+
 use crate::support::Test;
 
 const HEAD: &str = "[template]\nname = \"t\"\nversion = \"1\"\n";
@@ -78,11 +80,6 @@ fn layout_errors_and_names_that_escape_are_refused() {
 
 #[test]
 fn bad_flags_exit_2() {
-    Test::new()
-        .args(&["--skip-existing"])
-        .status(2)
-        .stderr_starts_with("error: the following required arguments were not provided:")
-        .run();
     // The argument is not echoed: it may be a secret whose `KEY=` went astray.
     Test::new()
         .args(&["db_password=", "s3cret"])
@@ -144,5 +141,29 @@ fn now_tags_work_in_stamp_defaults_and_conditions() {
         .args(&["--no-input"])
         .env("SOURCE_DATE_EPOCH", "0")
         .leaves_file("1970/f.txt", "1970\n")
+        .run();
+}
+
+#[test]
+fn input_mistakes_are_exit_2_and_say_what_is_wrong() {
+    // --skip-existing implies --force: keep what exists, add what is missing.
+    let (scratch, _) = Test::new().basic_template().args(&["name=Demo"]).run();
+    fs::write(scratch.path("demo/README.md"), "mine\n").unwrap();
+    fs::remove_file(scratch.path("demo/.stamp-answers.toml")).unwrap();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "name=Demo", "--skip-existing"])
+        .leaves_file("demo/README.md", "mine\n")
+        .run();
+    assert!(scratch.path("demo/.stamp-answers.toml").is_file());
+    Test::new()
+        .args(&["--no-input", "-a", "missing.toml"])
+        .status(2)
+        .stderr("error: answers file missing.toml does not exist\n")
+        .run();
+    Test::new()
+        .file("afile", "")
+        .args(&["--no-input", "-o", "afile"])
+        .status(2)
+        .stderr("error: the output directory afile is a file, not a directory\n")
         .run();
 }
