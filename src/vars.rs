@@ -27,10 +27,18 @@ pub fn text(manifest: &Manifest) -> String {
             None => {}
         }
         if let Some(v) = &q.validation {
-            out.push_str(&format!("  must match: {}\n", v.pattern.as_str()));
+            match &v.message {
+                Some(message) => out.push_str(&format!("  rule: {message}\n")),
+                None => out.push_str(&format!("  must match: {}\n", v.pattern.as_str())),
+            }
         }
-        if let Some(when) = &q.when {
-            out.push_str(&format!("  asked when: {when}\n"));
+        match q.when.as_deref().map(str::trim) {
+            None => {}
+            // A condition that never holds marks a value the template works out itself.
+            Some("{{ false }}" | "{{false}}") => {
+                out.push_str("  not asked: computed from other answers (set it with KEY=VALUE)\n");
+            }
+            Some(when) => out.push_str(&format!("  asked when: {when}\n")),
         }
     }
     out

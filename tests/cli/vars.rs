@@ -9,7 +9,7 @@ fn vars_lists_questions_as_text() {
         .basic_template()
         .stdout(
             "basic 1.2.3\n\nname (string)  Project name\n  Shown in the README.\n\n\
-             slug (string)  Slug\n  default: {{ cookiecutter.name | slugify }}\n  must match: ^(?:[a-z][a-z0-9-]*)$\n\n\
+             slug (string)  Slug\n  default: {{ cookiecutter.name | slugify }}\n  rule: use lower-case letters, digits and dashes\n\n\
              license (choice)  license\n  choices: MIT, Apache-2.0\n",
         )
         .run();
@@ -29,7 +29,16 @@ fn vars_json_and_schema_are_json() {
 
 #[test]
 fn vars_of_the_builtin_template() {
-    let (_, run) = Test::new().args(&["vars"]).stdout_starts_with("k8s-secrets-service ").run();
+    let (_, run) = Test::new()
+        .args(&["vars"])
+        .stdout_starts_with("k8s-secrets-service ")
+        // Human rules and computed values, not compiled patterns and `{{ false }}`.
+        .stdout_contains("namespace (string)  Kubernetes namespace\n")
+        .stdout_contains("  rule: must be a Kubernetes DNS label\n")
+        .stdout_contains("  not asked: computed from other answers (set it with KEY=VALUE)\n")
+        .stdout_lacks("^(?:")
+        .stdout_lacks("asked when: {{ false }}")
+        .run();
     for name in ["project_name", "project_slug", "postgres_db", "include_sentry"] {
         assert!(run.stdout.contains(&format!("\n{name} (")), "{name}");
     }
