@@ -141,7 +141,14 @@ pub fn check(
 
 /// The case names: every `<case>.toml` in the snapshots directory, sorted.
 fn list_cases(snapshots: &Path) -> Result<Vec<String>> {
-    let listing = fs::read_dir(snapshots).map_err(|e| Error::io("read snapshots directory", snapshots, e))?;
+    let listing = fs::read_dir(snapshots).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::InvalidInput(format!(
+            "no snapshots directory {}: create it with a <case>.toml answers file per case (then \
+             `stamp check --update` stores what each renders), or name another with --snapshots",
+            snapshots.display()
+        )),
+        _ => Error::io("read snapshots directory", snapshots, e),
+    })?;
     let mut names = Vec::new();
     for entry in listing {
         let path = entry.map_err(|e| Error::io("read snapshots directory", snapshots, e))?.path();
@@ -170,6 +177,12 @@ fn check_case(
         render_project(tree, &given, &mut NoPrompter, &|_| {}, determinism, limits, Path::new("."))?;
     let rendered = plan_tree(&rendered.plan);
     let dir = snapshots.join(name);
+    if !update && fs::symlink_metadata(&dir).is_err() {
+        return Err(Error::InvalidInput(format!(
+            "case `{name}` has no snapshot yet ({} is missing): run `stamp check --update {name}` to store what it renders",
+            dir.display()
+        )));
+    }
     let stored = read_tree(&dir)?;
     let differences = compare(&stored, &rendered);
     if differences.is_empty() {

@@ -25,7 +25,7 @@ use crate::{
 };
 use args::{CheckArgs, Cli, Command, HookConsent, NewArgs};
 use inputs::{determinism_from_env, given_and_template, limits_from_env, template_source};
-use present::{plan_path, pretty, print_error, print_stdout, print_summary};
+use present::{count, plan_path, pretty, print_error, print_stdout, print_summary};
 use progress::Progress;
 
 /// Runs stamp with these arguments (the first is the program name) and
@@ -268,7 +268,8 @@ fn check(args: CheckArgs) -> Result<u8> {
         }
         print_stdout(&out)?;
     }
-    let mut summary = format!("{} cases: {passed} passed, {failed} failed", passed + failed + updated);
+    let mut summary =
+        format!("{}: {passed} passed, {failed} failed", count(passed + failed + updated, "case"));
     if updated > 0 {
         summary.push_str(&format!(", {updated} updated"));
     }

@@ -21,9 +21,9 @@ pub(super) fn print_summary(outcome: &Outcome, dry_run: bool, verbose: bool) {
             eprintln!("  {:<9} {path}", action.label());
         }
     }
-    let count = |wanted: Action| outcome.actions.iter().filter(|(a, _)| *a == wanted).count();
+    let with = |wanted: Action| outcome.actions.iter().filter(|(a, _)| *a == wanted).count();
     let (created, overwritten, identical, skipped) =
-        (count(Action::Create), count(Action::Overwrite), count(Action::Identical), count(Action::Skip));
+        (with(Action::Create), with(Action::Overwrite), with(Action::Identical), with(Action::Skip));
     let mut parts = vec![format!("{created} created")];
     for (n, label) in [(overwritten, "overwritten"), (identical, "identical"), (skipped, "skipped")] {
         if n > 0 {
@@ -34,16 +34,16 @@ pub(super) fn print_summary(outcome: &Outcome, dry_run: bool, verbose: bool) {
     let template = &outcome.template;
     if dry_run {
         eprintln!(
-            "Dry run: {where_} would get {} files ({}); nothing was written.",
-            outcome.actions.len(),
+            "Dry run: {where_} would get {} ({}); nothing was written.",
+            count(outcome.actions.len(), "file"),
             parts.join(", ")
         );
         return;
     }
     eprintln!(
-        "{} {where_} from {template}: {} files ({}).",
+        "{} {where_} from {template}: {} ({}).",
         style("Generated").green().bold().for_stderr(),
-        outcome.actions.len(),
+        count(outcome.actions.len(), "file"),
         parts.join(", ")
     );
     if let Some(steps) = outcome.next_steps.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -115,4 +115,9 @@ pub(super) fn print_stdout(text: &str) -> Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("write to", "stdout", e)),
         _ => Ok(()),
     }
+}
+
+/// `n` of `noun`, as people write it: "1 file", "2 files".
+pub(super) fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }

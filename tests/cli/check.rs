@@ -54,7 +54,7 @@ fn a_clean_pass_and_the_update_round_trip() {
         .run();
     Test::in_scratch(&scratch)
         .args(&["check", "-t", "tpl", "two"])
-        .stdout("ok       two\n1 cases: 1 passed, 0 failed\n")
+        .stdout("ok       two\n1 case: 1 passed, 0 failed\n")
         .run();
 }
 
@@ -136,8 +136,23 @@ fn unknown_cases_and_missing_snapshots_are_usage_errors() {
         .run();
     Test::in_scratch(&scratch)
         .args(&["check", "-t", "tpl", "--snapshots", "nowhere"])
-        .status(5)
-        .stderr_starts_with("error: cannot read snapshots directory nowhere\ncaused by: ")
+        .status(2)
+        .stderr_starts_with(
+            "error: no snapshots directory nowhere: create it with a <case>.toml answers file",
+        )
+        .run();
+    // A new case: not a list of "extra files", but what to do.
+    fs::write(
+        scratch.path("tpl/snapshots/three.toml"),
+        fs::read(scratch.path("tpl/snapshots/one.toml")).unwrap(),
+    )
+    .unwrap();
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "three"])
+        .status(2)
+        .stdout("FAILED   three: cannot render\n1 case: 0 passed, 1 failed\n")
+        .stderr_contains("case `three` has no snapshot yet")
+        .stderr_contains("run `stamp check --update three`")
         .run();
 }
 

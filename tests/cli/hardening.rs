@@ -334,7 +334,7 @@ fn every_error_is_one_line_with_its_exit_code() {
         (&["-t", "missing-dir"], 2),
         (&["-t", "tpl", "-o", "exists", "name=Demo"], 4),
         (&["-t", "tpl", "-a", "no-such-file.toml"], 2),
-        (&["check", "-t", "tpl", "--snapshots", "no-such-dir"], 5),
+        (&["check", "-t", "tpl", "--snapshots", "no-such-dir"], 2),
     ];
     for (args, code) in cases {
         let (_, run) = Test::in_scratch(&scratch)
