@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::support::{Scratch, Test};
+use crate::support::{Scratch, Test, git};
 
 /// A cookiecutter template with a string, a choice and a private variable.
 fn cookiecutter_template(scratch: &Scratch) {
@@ -111,16 +111,7 @@ fn replay_files_are_written_and_answer_again() {
 fn record_writes_crufts_state_for_a_repository() {
     let scratch = Scratch::new();
     cookiecutter_template(&scratch);
-    let git = |args: &[&str]| {
-        let output = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
-            .args(args)
-            .current_dir(scratch.path("tpl"))
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8_lossy(&output.stdout).trim().to_owned()
-    };
+    let git = |args: &[&str]| git(&scratch.path("tpl"), args);
     git(&["init", "--quiet"]);
     git(&["add", "."]);
     git(&["commit", "--quiet", "-m", "v1"]);

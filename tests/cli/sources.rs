@@ -7,22 +7,10 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Scratch, Test};
+use crate::support::{Scratch, Test, git};
 
 const MANIFEST: &str =
     "[template]\nname = \"gitted\"\nversion = \"1\"\n[[variables]]\nname = \"n\"\ndefault = \"app\"\n";
-
-/// Runs git in `dir`, with an identity, and returns its trimmed output.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
 
 /// A repository `repo/` holding a template in `tpl/`: commit v1 (tagged
 /// `v1`), v2 on `main`, v3 on the branch `dev`, and v4 uncommitted.

@@ -396,3 +396,15 @@ pub(crate) fn basic_template(scratch: &Scratch) {
         "# {{ cookiecutter.name }}\nLicense: {{ cookiecutter.license }}\n",
     );
 }
+
+/// Runs git in `dir` with an identity and `main` as the first branch; its trimmed stdout.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}

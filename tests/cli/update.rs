@@ -3,22 +3,8 @@
 //! asserts the exact files and the exit code.
 
 use std::fs;
-use std::path::Path;
-use std::process::Command;
 
-use crate::support::{Scratch, Test};
-
-/// Runs git in `dir` with an identity; its trimmed stdout.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
+use crate::support::{Scratch, Test, git};
 
 const MANIFEST_V1: &str =
     "[template]\nname = \"svc\"\nversion = \"1\"\n[[variables]]\nname = \"name\"\ndefault = \"app\"\n";
