@@ -188,6 +188,12 @@ impl Question {
         self.kind == Kind::Secret || self.derived_from_secret
     }
 
+    /// Whether the template computes this value and never asks it (its
+    /// condition is `{{ false }}`).
+    pub fn is_computed(&self) -> bool {
+        matches!(self.when.as_deref().map(str::trim), Some("{{ false }}" | "{{false}}"))
+    }
+
     /// Turns a value from a file, a flag, a reply or a rendered default into
     /// an answer of this question's type, or says why it is not acceptable.
     /// Secret values are never quoted in the reason.

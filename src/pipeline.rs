@@ -309,7 +309,11 @@ fn origin(tree: &SourceTree, request: Option<&Request>, output_dir: &Path) -> Re
     };
     let mut provenance = tree.provenance.clone();
     // Without a commit, only the content says which version of the template this was.
-    if provenance.commit.is_none() && tree.dir.is_some() && tree.dialect().records_provenance() {
+    if provenance.source.is_some()
+        && provenance.commit.is_none()
+        && tree.dir.is_some()
+        && tree.dialect().records_provenance()
+    {
         provenance.digest = Some(tree.content_digest(request.limits.file_bytes)?);
     }
     Ok(Origin {

@@ -32,10 +32,9 @@ pub fn text(manifest: &Manifest) -> String {
                 None => out.push_str(&format!("  must match: {}\n", v.pattern.as_str())),
             }
         }
-        match q.when.as_deref().map(str::trim) {
+        match &q.when {
             None => {}
-            // A condition that never holds marks a value the template works out itself.
-            Some("{{ false }}" | "{{false}}") => {
+            Some(_) if q.is_computed() => {
                 out.push_str("  not asked: computed from other answers (set it with KEY=VALUE)\n");
             }
             Some(when) => out.push_str(&format!("  asked when: {when}\n")),

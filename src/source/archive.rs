@@ -36,13 +36,33 @@ pub(super) fn is_url(location: &str) -> bool {
 /// Unpacks the zip at `location` (a path, or an `http(s)://` URL, downloaded first).
 pub(super) fn unpack(location: &str, fetch: &Fetch) -> Result<Unpacked> {
     let file = if is_url(location) { download(location, fetch)? } else { PathBuf::from(location) };
+    let bounds = Bounds { entries: MAX_ENTRIES, bytes: fetch.max_archive_bytes };
+    unpack_file(&file, &mask_credentials(location), bounds, None)
+}
+
+/// Unpacks an archive the binary carries; `shown` names it in errors.
+pub(super) fn unpack_embedded(bytes: &[u8], shown: &str) -> Result<Unpacked> {
+    let bounds = Bounds { entries: MAX_ENTRIES, bytes: Fetch::default().max_archive_bytes };
+    unpack_file(Path::new(shown), shown, bounds, Some(bytes))
+}
+
+/// Unpacks `file` (or, given, `bytes`, written to the scratch directory
+/// first) into a new scratch directory.
+fn unpack_file(file: &Path, shown: &str, bounds: Bounds, bytes: Option<&[u8]>) -> Result<Unpacked> {
     let scratch = tempfile::Builder::new()
         .prefix("stamp-zip-")
         .tempdir()
         .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
     let registration = interrupt::register_scratch(scratch.path());
-    let bounds = Bounds { entries: MAX_ENTRIES, bytes: fetch.max_archive_bytes };
-    let top = extract(&file, &scratch.path().join("tree"), &mask_credentials(location), bounds)?;
+    let file = match bytes {
+        Some(bytes) => {
+            let copy = scratch.path().join("archive.zip");
+            std::fs::write(&copy, bytes).map_err(|e| Error::io("write", &copy, e))?;
+            copy
+        }
+        None => file.to_owned(),
+    };
+    let top = extract(&file, &scratch.path().join("tree"), shown, bounds)?;
     let root = scratch.path().join("tree").join(top);
     Ok(Unpacked { scratch, registration, root })
 }

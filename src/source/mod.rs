@@ -32,6 +32,9 @@ use crate::model::{Manifest, Provenance};
 pub enum TemplateSource {
     /// The template compiled into stamp.
     Builtin,
+    /// An earlier released version of the built-in template, which the
+    /// binary carries for `stamp update` (never named by users).
+    BuiltinRelease(String),
     /// A template directory on disk, used as it is (uncommitted changes
     /// included, as cookiecutter uses a local directory).
     Directory(PathBuf),
@@ -103,7 +106,8 @@ impl TemplateSource {
         }
         Ok(match (self, checkout) {
             (TemplateSource::Builtin, None) if directory.is_none() => TemplateSource::Builtin,
-            (TemplateSource::Builtin, _) => {
+            (release @ TemplateSource::BuiltinRelease(_), None) if directory.is_none() => release,
+            (TemplateSource::Builtin | TemplateSource::BuiltinRelease(_), _) => {
                 return Err(Error::InvalidInput(
                     "--checkout and --directory need a template to apply to".into(),
                 ));
@@ -145,7 +149,7 @@ impl TemplateSource {
     pub fn replay_name(&self) -> Option<String> {
         let last = |path: &Path| path.file_name().map(|n| n.to_string_lossy().into_owned());
         match self {
-            TemplateSource::Builtin => None,
+            TemplateSource::Builtin | TemplateSource::BuiltinRelease(_) => None,
             TemplateSource::Directory(dir) => last(&std::path::absolute(dir).ok()?),
             TemplateSource::Git { directory: Some(sub), .. }
             | TemplateSource::Zip { directory: Some(sub), .. } => last(sub),
@@ -179,7 +183,7 @@ impl fmt::Display for TemplateSource {
     /// which is what cookiecutter's `_template` holds.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TemplateSource::Builtin => Ok(()),
+            TemplateSource::Builtin | TemplateSource::BuiltinRelease(_) => Ok(()),
             TemplateSource::Directory(dir) => write!(f, "{}", dir.display()),
             TemplateSource::Git { given, .. } | TemplateSource::Zip { given, .. } => f.write_str(given),
         }
@@ -255,6 +259,19 @@ impl SourceTree {
     pub fn fetch(source: &TemplateSource, fetch: &Fetch) -> Result<SourceTree> {
         match source {
             TemplateSource::Builtin => Self::load_builtin(),
+            TemplateSource::BuiltinRelease(version) => {
+                let name = builtin_dialect()?.manifest().info.name.clone();
+                let Some(bytes) = builtin::release(&name, version) else {
+                    return Err(Error::InvalidInput(format!(
+                        "this stamp does not carry version {version} of the built-in template {name}"
+                    )));
+                };
+                let archive::Unpacked { scratch, registration, root } = archive::unpack_embedded(
+                    bytes,
+                    &format!("{}/releases/{name}-{version}.zip", builtin::LABEL),
+                )?;
+                Self::load_dir(&root, Some(Arc::new((scratch, registration))))
+            }
             TemplateSource::Directory(dir) => {
                 let mut tree = Self::load_dir(dir, None)?;
                 let absolute = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
@@ -313,7 +330,9 @@ impl SourceTree {
         Ok(match source {
             TemplateSource::Builtin => builtin_dialect()?.manifest().clone(),
             TemplateSource::Directory(dir) => read_dialect(dir)?.manifest().clone(),
-            TemplateSource::Git { .. } | TemplateSource::Zip { .. } => Self::load(source)?.manifest().clone(),
+            TemplateSource::Git { .. } | TemplateSource::Zip { .. } | TemplateSource::BuiltinRelease(_) => {
+                Self::load(source)?.manifest().clone()
+            }
         })
     }
 

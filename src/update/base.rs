@@ -138,7 +138,18 @@ fn sources(
 ) -> Result<(TemplateSource, TemplateSource)> {
     let config = crate::config::UserConfig::default();
     match recorded.recorded_source() {
-        None => Ok((TemplateSource::Builtin, TemplateSource::Builtin)),
+        // The built-in template: the version the project records, which this binary carries as a
+        // release if it is not its own.
+        None => {
+            let current = SourceTree::load_manifest(&TemplateSource::Builtin)?.info.version;
+            let made_with = recorded.template_version().unwrap_or_default();
+            let base = if made_with == current {
+                TemplateSource::Builtin
+            } else {
+                TemplateSource::BuiltinRelease(made_with.to_owned())
+            };
+            Ok((base, TemplateSource::Builtin))
+        }
         Some((source, commit, directory)) => {
             let named = TemplateSource::parse(source, &config)?;
             let directory = directory.map(PathBuf::from);
@@ -166,18 +177,9 @@ fn sources(
 }
 
 /// Refuses a base that is not what the project was made from: a template
-/// without commits whose content changed since (its digest), or a built-in
-/// template of another version.
+/// without commits whose content changed since (its digest). (A built-in
+/// template of a version this binary does not carry fails to load.)
 fn check_reproducible(recorded: &Given, base: &SourceTree, record_path: &Path, limits: Limits) -> Result<()> {
-    let version = recorded.template_version().unwrap_or_default();
-    if recorded.recorded_source().is_none() && version != base.manifest().info.version {
-        return Err(Error::InvalidInput(format!(
-            "{} was made by the built-in template {version}; this stamp carries {} only, so the version \
-             the project came from cannot be rendered",
-            record_path.display(),
-            base.manifest().info.version
-        )));
-    }
     if let Some(digest) = recorded.recorded_digest()
         && base.dir.is_some()
         && base.content_digest(limits.file_bytes)? != digest

@@ -151,6 +151,7 @@ pub fn update(
         .manifest()
         .questions
         .iter()
+        .filter(|q| !q.is_computed())
         .filter(|q| base_tree.manifest().question(&q.name).is_none() && their_given.get(&q.name).is_none())
         .map(|q| q.name.clone())
         .collect();

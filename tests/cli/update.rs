@@ -298,7 +298,9 @@ fn a_builtin_template_project_updates_from_the_version_this_stamp_carries() {
     stamp(&scratch)
         .args(&["update", "my-service"])
         .status(2)
-        .stderr_contains("was made by the built-in template 0.0.1; this stamp carries")
+        .stderr_contains(
+            "this stamp does not carry version 0.0.1 of the built-in template k8s-secrets-service",
+        )
         .run();
 }
 
@@ -353,4 +355,42 @@ fn a_cookiecutter_project_recorded_by_cruft_is_updated_through_its_record() {
         state.contains(&format!("\"commit\": \"{v2}\"")) && state.contains("\"team\": \"platform\""),
         "{state}"
     );
+}
+
+#[test]
+fn a_project_made_by_an_earlier_builtin_release_is_updated_to_this_one() {
+    // Made by the released 0.2.0 (which the binary carries) as the stamp of that release made it.
+    let scratch = Scratch::new();
+    let release = concat!(env!("CARGO_MANIFEST_DIR"), "/template/releases/k8s-secrets-service-0.2.0.zip");
+    let mut archive = zip::ZipArchive::new(fs::File::open(release).unwrap()).unwrap();
+    archive.extract(scratch.path("old")).unwrap();
+    stamp(&scratch)
+        .args(&["-t", "old/k8s-secrets-service-0.2.0", "--no-input", "secrets_backend=vault"])
+        .run();
+    let record = scratch.path("my-service/.stamp-answers.toml");
+    let kept: Vec<String> = fs::read_to_string(&record)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("_src") && !l.starts_with("_digest"))
+        .map(str::to_owned)
+        .collect();
+    let text = kept.join("\n") + "\n";
+    fs::write(&record, text).unwrap();
+    let readme = scratch.path("my-service/README.md");
+    let original = fs::read_to_string(&readme).unwrap();
+    let (title, rest) = original.split_once('\n').unwrap();
+    fs::write(&readme, format!("{title}\n\nOur own notes.\n{rest}")).unwrap();
+    let patch = "my-service/k8s/components/vault-agent/deployment-patch.yaml";
+    assert!(!fs::read_to_string(scratch.path(patch)).unwrap().contains("agent-run-as-user"));
+    stamp(&scratch)
+        .args(&["update", "my-service"])
+        .stderr_contains("from k8s-secrets-service 0.2.0 to k8s-secrets-service ")
+        .stdout_contains("updated   k8s/components/vault-agent/deployment-patch.yaml\n")
+        .stdout_contains("merged    README.md\n")
+        .stderr_lacks("New questions")
+        .run();
+    // The release's fix arrived; the user's notes stayed.
+    assert!(fs::read_to_string(scratch.path(patch)).unwrap().contains("agent-run-as-user: \"10001\""));
+    let readme = fs::read_to_string(&readme).unwrap();
+    assert!(readme.contains("\nOur own notes.\n") && readme.contains("stamp update"), "{readme}");
 }
