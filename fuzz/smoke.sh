@@ -12,8 +12,9 @@ seconds=${FUZZ_SECONDS:-20}
 targets=(manifest_toml cookiecutter_json answers render template)
 export RUSTC_BOOTSTRAP=1
 
-if ! cargo fuzz --version >/dev/null 2>&1; then
-    cargo install --locked cargo-fuzz --version 0.13.2
+# The pinned cargo-fuzz, whatever another version the machine may have.
+if ! cargo fuzz --version 2>/dev/null | grep -q '^cargo-fuzz 0\.13\.2$'; then
+    cargo install --locked --force cargo-fuzz --version 0.13.2
 fi
 
 cargo fuzz build

@@ -15,17 +15,21 @@ fn replay(target: &str, run: fn(&[u8])) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dirs = [root.join("tests/fixtures/fuzz").join(target), root.join("fuzz/seeds").join(target)];
     let mut inputs: Vec<PathBuf> = Vec::new();
+    // Both directories must be there: a renamed or lost one would otherwise replay nothing.
     for dir in &dirs {
-        let Ok(listing) = std::fs::read_dir(dir) else { continue };
+        let listing =
+            std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{target}: cannot read {}: {e}", dir.display()));
         for entry in listing {
             let path = entry.expect("read fuzz input directory").path();
-            if path.is_file() {
+            // Dot files describe the directory; they are not inputs.
+            if path.is_file() && !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
                 inputs.push(path);
             }
         }
     }
     inputs.sort();
-    assert!(!inputs.is_empty(), "no inputs for {target} in {dirs:?}");
+    let seeds = inputs.iter().filter(|p| p.starts_with(&dirs[1])).count();
+    assert!(seeds > 0, "{target}: no seeds in {}", dirs[1].display());
     let panicked: Vec<String> = inputs
         .iter()
         .filter(|path| {
