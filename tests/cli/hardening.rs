@@ -631,3 +631,38 @@ fn deep_nesting_is_an_error_not_a_crash() {
         .stderr_starts_with("error: cc/cookiecutter.json: line 1 column ")
         .run();
 }
+
+#[test]
+fn a_force_commit_that_fails_half_way_puts_every_original_back() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/stamp.toml", format!("{HEAD}[[variables]]\nname = \"n\"\ndefault = \"app\"\n"));
+    scratch.write("tpl/{{cookiecutter.n}}/a.txt", "template a\n");
+    scratch.write("tpl/{{cookiecutter.n}}/sub/b.txt", "template b\n");
+    scratch.write("out/app/a.txt", "mine a\n");
+    fs::create_dir_all(scratch.path("out/app/sub")).unwrap();
+    // `sub` is another file system (a tmpfs in a private mount namespace): a.txt is replaced
+    // first, then moving b.txt across devices fails, and the commit must roll a.txt back.
+    let script = "mount -t tmpfs -o size=1m tmpfs out/app/sub && printf 'mine b\\n' > out/app/sub/b.txt \
+                  && \"$0\" \"$@\"; printf 'exit=%s\\n' \"$?\"; cat out/app/sub/b.txt";
+    let output = Command::new("unshare")
+        .args(["-rm", "sh", "-c", script, binary(), "-t", "tpl", "-o", "out", "--force", "--no-input"])
+        .current_dir(scratch.dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare (util-linux) runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stdout, "exit=5\nmine b\n", "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(scratch.path("out/app/a.txt")).unwrap(),
+        "mine a\n",
+        "a.txt was not put back"
+    );
+    let mut left: Vec<String> = fs::read_dir(scratch.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["app"], "no staging directory is left behind");
+}
