@@ -178,6 +178,7 @@ fn killed_runs_leave_nothing_or_everything() {
             None => format!("{line}\n"),
         })
         .collect::<String>();
+    let mut interrupted = 0;
     for round in 0..16 {
         let out = scratch.path(&format!("run{round}"));
         let (signal, number) = [("INT", 2), ("KILL", 9), ("TERM", 15), ("HUP", 1)][round % 4];
@@ -204,9 +205,15 @@ fn killed_runs_leave_nothing_or_everything() {
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_millis(random.below(full + 20)));
-        let _ = Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
+        let killed =
+            Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status().unwrap();
         let status = child.wait().unwrap();
         let context = format!("seed {seed}, round {round}, SIG{signal}, force {force}");
+        // `kill` fails only when the run had already finished (and succeeded).
+        assert!(killed.success() || status.code() == Some(0), "{context}: kill failed, run {status:?}");
+        if status.code() != Some(0) {
+            interrupted += 1;
+        }
         // Handled: 128 + the signal, or 0 when the project was complete; before
         // the handler is installed (or for SIGKILL) the signal ends the process.
         assert!(
@@ -232,6 +239,9 @@ fn killed_runs_leave_nothing_or_everything() {
         assert_eq!(tree(&project), expected, "{context}");
         assert!(staging_left(&out).is_empty(), "{context}: stale staging was not cleaned");
     }
+    // The delays are drawn across a whole run's length: most rounds must really be cut short,
+    // or this test checked finished runs only.
+    assert!(interrupted >= 4, "seed {seed}: only {interrupted} of 16 rounds were interrupted");
 }
 
 #[test]
