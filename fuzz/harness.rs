@@ -5,7 +5,7 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use stamp::{Determinism, Given, Limits, NoPrompter, SourceTree, TemplateSource};
@@ -23,8 +23,8 @@ pub(crate) fn manifest_toml(data: &[u8]) {
 /// questions, as `stamp vars` and the known-key checks do.
 pub(crate) fn cookiecutter_json(data: &[u8]) {
     let dir = scratch().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    std::fs::write(dir.path().join("cookiecutter.json"), data).expect("write cookiecutter.json");
-    let _ = stamp::machinery::load_cookiecutter(dir.path());
+    std::fs::write(dir.join("cookiecutter.json"), data).expect("write cookiecutter.json");
+    let _ = stamp::machinery::load_cookiecutter(&dir);
 }
 
 /// `answers`: the first byte picks the format (`.toml`, `.json`, `.yaml`,
@@ -35,7 +35,7 @@ pub(crate) fn answers(data: &[u8]) {
     let Some((&first, body)) = data.split_first() else { return };
     let extension = ["toml", "json", "yaml", "yml"][usize::from(first) % 4];
     let dir = scratch().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let path = dir.path().join(format!("answers.{extension}"));
+    let path = dir.join(format!("answers.{extension}"));
     std::fs::write(&path, body).expect("write answers file");
     let mut given = Given::default();
     if given.load_file(&path).is_ok() {
@@ -105,11 +105,28 @@ fn fuzz_limits() -> Limits {
 }
 
 /// A scratch directory, one per process, for the inputs that must be files.
-fn scratch() -> &'static Mutex<tempfile::TempDir> {
-    static DIR: OnceLock<Mutex<tempfile::TempDir>> = OnceLock::new();
-    DIR.get_or_init(|| {
-        Mutex::new(tempfile::Builder::new().prefix("stamp-fuzz-").tempdir().expect("temp dir"))
-    })
+fn scratch() -> &'static Mutex<PathBuf> {
+    static DIR: OnceLock<Mutex<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| Mutex::new(process_dir("stamp-fuzz-")))
+}
+
+/// `$TMPDIR/<prefix><pid>`, made afresh. Statics are never dropped, so a
+/// process cannot remove its own directory: each sweeps away those of
+/// processes that are gone, and no run leaves more than its own behind.
+fn process_dir(prefix: &str) -> PathBuf {
+    let tmp = std::env::temp_dir();
+    for entry in std::fs::read_dir(&tmp).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name.strip_prefix(prefix).and_then(|rest| rest.parse::<u32>().ok())
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    let dir = tmp.join(format!("{prefix}{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the fuzz scratch directory");
+    dir
 }
 
 /// The template `render` and `answers` render with: every kind of question,
@@ -193,18 +210,17 @@ const FILES: &[(&str, &str)] = &[
 
 /// The fixed template, written to a per-process directory and loaded once.
 pub(crate) fn fixed_template() -> &'static Arc<SourceTree> {
-    static TEMPLATE: OnceLock<(Arc<SourceTree>, tempfile::TempDir)> = OnceLock::new();
-    let (tree, _) = TEMPLATE.get_or_init(|| {
-        let dir = tempfile::Builder::new().prefix("stamp-fuzz-template-").tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("stamp.toml"), STAMP_TOML).expect("write stamp.toml");
+    static TEMPLATE: OnceLock<Arc<SourceTree>> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let dir = process_dir("stamp-fuzz-template-");
+        std::fs::write(dir.join("stamp.toml"), STAMP_TOML).expect("write stamp.toml");
         for (path, contents) in FILES {
-            let path = dir.path().join(path);
+            let path = dir.join(path);
             std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create template dir");
             std::fs::write(path, contents).expect("write template file");
         }
-        let tree = SourceTree::load(&TemplateSource::Directory(dir.path().to_owned()))
+        let tree = SourceTree::load(&TemplateSource::Directory(dir))
             .unwrap_or_else(|e| panic!("the fuzz template does not load: {e}"));
-        (Arc::new(tree), dir)
-    });
-    tree
+        Arc::new(tree)
+    })
 }
