@@ -38,8 +38,8 @@ pub(super) enum Command {
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)] // one per flag
 pub(super) struct NewArgs {
-    /// The template: a directory, a git URL or an abbreviation such as gh:owner/repo (also
-    /// accepted as the first argument); default: the built-in template.
+    /// The template: a directory, a git URL, a .zip file or URL, or an abbreviation such as
+    /// gh:owner/repo (also accepted as the first argument); default: the built-in template.
     #[arg(short, long, value_name = "TEMPLATE")]
     pub(super) template: Option<PathBuf>,
     /// The branch, tag or commit of a git template (a local repository too).
@@ -71,8 +71,9 @@ pub(super) struct NewArgs {
     /// answers file, `.stamp-answers.toml` or `.cruft.json`, where that project is).
     #[arg(short, long, value_name = "DIR")]
     pub(super) output_dir: Option<PathBuf>,
-    /// An answers file (.toml, .json, .yaml or .yml) holding `name = value` pairs; `-` reads
-    /// them from stdin (with --answers-format), which keeps secrets off the command line.
+    /// An answers file (.toml, .json, .yaml or .yml) holding `name = value` pairs, or a project's
+    /// record (.stamp-answers.toml, cruft's .cruft.json) or a cookiecutter replay file; `-` reads
+    /// answers from stdin (with --answers-format), which keeps secrets off the command line.
     #[arg(short, long, value_name = "FILE")]
     pub(super) answers: Option<PathBuf>,
     /// The format of answers read from stdin (`-a -`).
@@ -111,8 +112,8 @@ pub(super) struct NewArgs {
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)] // one per flag
 pub(super) struct UpdateArgs {
-    /// The project (the directory holding .stamp-answers.toml; default: the current directory),
-    /// then answers to change or add as KEY=VALUE.
+    /// The project (the directory holding .stamp-answers.toml or cruft's .cruft.json; default:
+    /// the current directory), then answers to change or add as KEY=VALUE.
     #[arg(value_name = "PROJECT_DIR KEY=VALUE")]
     pub(super) args: Vec<String>,
     /// The template version to update to (branch, tag or commit); default: its default branch.
@@ -124,7 +125,8 @@ pub(super) struct UpdateArgs {
     /// Never prompt: questions new in this version take their defaults.
     #[arg(long)]
     pub(super) no_input: bool,
-    /// Print what each file would become (updated, merged, conflict, kept, deleted, added); write nothing.
+    /// Print what each file would become (updated, merged, conflict, kept, deleted, added, moved);
+    /// write nothing.
     #[arg(long)]
     pub(super) dry_run: bool,
     /// How conflicts are left: markers in the file (diff3 style, the default) or rej (your file
