@@ -7,7 +7,7 @@
 //! 1. by the reference, `cookiecutter --no-input --accept-hooks yes --config-file CFG -o OUT CASE
 //!    KEY=VALUE...`, found on PATH (`bash scripts/test` installs cookiecutter 2.7.1 from
 //!    `tests/requirements.txt` into `.tools/venv` and puts it first on PATH);
-//! 2. by stamp, `stamp new -t CASE -o OUT --no-input --accept-hooks yes KEY=VALUE...`.
+//! 2. by stamp, `stamp new -t CASE -o OUT --no-input --accept-hooks yes --config-file CFG KEY=VALUE...`.
 //!
 //! The two trees under OUT must be identical: the same relative paths (empty directories
 //! included), the same kinds, the same bytes and the same executable bits; and both runs must
@@ -257,6 +257,9 @@ fn run_case(case: &Case, reference: &Path, selftest: bool) -> Option<String> {
         "--no-input".into(),
         "--accept-hooks".into(),
         "yes".into(),
+        // The same user configuration: its replay directory keeps both tools out of $HOME.
+        "--config-file".into(),
+        config.to_string_lossy().into_owned(),
     ];
     stamp_args.extend(case.answers.iter().cloned());
     let stamp = PathBuf::from(env!("CARGO_BIN_EXE_stamp"));
