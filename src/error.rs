@@ -27,7 +27,7 @@ pub enum Error {
     },
 
     /// An answer names a question the template does not have.
-    #[error("unknown question `{key}` in {origin}; the template asks: {}", known.join(", "))]
+    #[error("unknown question `{key}` in {origin}; {}the template asks: {}", did_you_mean(key, known), known.join(", "))]
     UnknownAnswer {
         /// Where the answer came from: `answers.toml:3`, `the command line`.
         origin: String,
@@ -210,6 +210,18 @@ impl Error {
         };
         Error::Render { location, message, source: Box::new(err) }
     }
+}
+
+/// "did you mean `name`? " for the known name closest to a misspelt `key`,
+/// if one is close enough to be what was meant.
+fn did_you_mean(key: &str, known: &[String]) -> String {
+    known
+        .iter()
+        .map(|name| (strsim::jaro_winkler(key, name), name))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| format!("did you mean `{name}`? "))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

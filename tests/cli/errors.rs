@@ -146,6 +146,16 @@ fn now_tags_work_in_stamp_defaults_and_conditions() {
 
 #[test]
 fn input_mistakes_are_exit_2_and_say_what_is_wrong() {
+    // A misspelt question is named with the one that was meant.
+    Test::new()
+        .basic_template()
+        .args(&["nmae=Demo", "--no-input"])
+        .status(2)
+        .stderr(
+            "error: unknown question `nmae` in the command line; did you mean `name`? the template asks: \
+             name, slug, license\n",
+        )
+        .run();
     // --skip-existing implies --force: keep what exists, add what is missing.
     let (scratch, _) = Test::new().basic_template().args(&["name=Demo"]).run();
     fs::write(scratch.path("demo/README.md"), "mine\n").unwrap();
