@@ -82,11 +82,7 @@ struct CookiecutterFile {
 impl UserConfig {
     /// stamp's configuration file's path, from the environment (`XDG_CONFIG_HOME`, else `HOME`).
     pub fn default_path() -> Option<PathBuf> {
-        let base = match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
-            Some(dir) => PathBuf::from(dir),
-            None => home()?.join(".config"),
-        };
-        Some(base.join("stamp").join("config.toml"))
+        Some(user_dir("XDG_CONFIG_HOME", ".config")?.join("stamp").join("config.toml"))
     }
 
     /// The configuration a run uses, as cookiecutter chooses it: none with
@@ -203,6 +199,14 @@ impl UserConfig {
 
 fn home() -> Option<PathBuf> {
     std::env::var_os("HOME").filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+/// An XDG base directory: `$variable` when set, else `~/fallback`.
+pub(crate) fn user_dir(variable: &str, fallback: &str) -> Option<PathBuf> {
+    match std::env::var_os(variable).filter(|v| !v.is_empty()) {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => Some(home()?.join(fallback)),
+    }
 }
 
 /// A configured path with `~` and `$VAR`/`${VAR}` expanded, as cookiecutter

@@ -16,6 +16,9 @@ pub(crate) const TEMPLATE_KEY: &str = "_template";
 pub(crate) const VERSION_KEY: &str = "_template_version";
 /// The template's source, commit and directory in a project's record.
 pub(crate) const SOURCE_KEYS: [&str; 3] = ["_src", "_commit", "_directory"];
+/// Entries cookiecutter (and cruft) add to a context for one run: where the
+/// template and the project were, not answers.
+pub(crate) const RUN_ENTRIES: [&str; 5] = ["_template", "_output_dir", "_repo_dir", "_checkout", "_commit"];
 /// The content digest of a template without commits, in a project's record.
 pub(crate) const DIGEST_KEY: &str = "_digest";
 
@@ -88,10 +91,9 @@ fn replay_answers(
         }
         _ => return None,
     };
-    let run_entries = ["_template", "_output_dir", "_repo_dir", "_checkout", "_commit"];
     let (private, public): (IndexMap<_, _>, IndexMap<_, _>) =
         answers.iter().map(|(k, v)| (k.clone(), v.clone())).partition(|(k, _)| k.starts_with('_'));
-    let private = private.into_iter().filter(|(k, _)| !run_entries.contains(&k.as_str())).collect();
+    let private = private.into_iter().filter(|(k, _)| !RUN_ENTRIES.contains(&k.as_str())).collect();
     Some((public, private))
 }
 

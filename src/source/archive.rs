@@ -8,7 +8,7 @@
 //! a bound on entries and bytes, counted as written rather than as claimed.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -35,34 +35,27 @@ pub(super) fn is_url(location: &str) -> bool {
 
 /// Unpacks the zip at `location` (a path, or an `http(s)://` URL, downloaded first).
 pub(super) fn unpack(location: &str, fetch: &Fetch) -> Result<Unpacked> {
-    let file = if is_url(location) { download(location, fetch)? } else { PathBuf::from(location) };
+    let path = if is_url(location) { download(location, fetch)? } else { PathBuf::from(location) };
+    let file = File::open(&path).map_err(|e| Error::io("open", &path, e))?;
     let bounds = Bounds { entries: MAX_ENTRIES, bytes: fetch.max_archive_bytes };
-    unpack_file(&file, &mask_credentials(location), bounds, None)
+    unpack_from(file, &mask_credentials(location), bounds)
 }
 
-/// Unpacks an archive the binary carries; `shown` names it in errors.
+/// Unpacks an archive the binary carries, read where it lies in memory;
+/// `shown` names it in errors.
 pub(super) fn unpack_embedded(bytes: &[u8], shown: &str) -> Result<Unpacked> {
     let bounds = Bounds { entries: MAX_ENTRIES, bytes: Fetch::default().max_archive_bytes };
-    unpack_file(Path::new(shown), shown, bounds, Some(bytes))
+    unpack_from(std::io::Cursor::new(bytes), shown, bounds)
 }
 
-/// Unpacks `file` (or, given, `bytes`, written to the scratch directory
-/// first) into a new scratch directory.
-fn unpack_file(file: &Path, shown: &str, bounds: Bounds, bytes: Option<&[u8]>) -> Result<Unpacked> {
+/// Unpacks an archive into a new scratch directory.
+fn unpack_from(archive: impl Read + Seek, shown: &str, bounds: Bounds) -> Result<Unpacked> {
     let scratch = tempfile::Builder::new()
         .prefix("stamp-zip-")
         .tempdir()
         .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
     let registration = interrupt::register_scratch(scratch.path());
-    let file = match bytes {
-        Some(bytes) => {
-            let copy = scratch.path().join("archive.zip");
-            std::fs::write(&copy, bytes).map_err(|e| Error::io("write", &copy, e))?;
-            copy
-        }
-        None => file.to_owned(),
-    };
-    let top = extract(&file, &scratch.path().join("tree"), shown, bounds)?;
+    let top = extract(archive, &scratch.path().join("tree"), shown, bounds)?;
     let root = scratch.path().join("tree").join(top);
     Ok(Unpacked { scratch, registration, root })
 }
@@ -114,14 +107,13 @@ struct Bounds {
     bytes: u64,
 }
 
-/// Extracts the archive at `file` into `into` (created), within `bounds`;
+/// Extracts `archive` into `into` (created), within `bounds`;
 /// returns the name of its one top-level directory. `shown` names the
 /// archive in errors.
-fn extract(file: &Path, into: &Path, shown: &str, bounds: Bounds) -> Result<String> {
+fn extract(archive: impl Read + Seek, into: &Path, shown: &str, bounds: Bounds) -> Result<String> {
     let refuse = |message: String| Error::TemplateLayout { path: PathBuf::from(shown), message };
-    let reader = File::open(file).map_err(|e| Error::io("open", file, e))?;
     let mut archive =
-        zip::ZipArchive::new(reader).map_err(|e| refuse(format!("not a readable zip archive: {e}")))?;
+        zip::ZipArchive::new(archive).map_err(|e| refuse(format!("not a readable zip archive: {e}")))?;
     if archive.len() > bounds.entries {
         return Err(refuse(format!("it holds {} entries, more than {}", archive.len(), bounds.entries)));
     }
@@ -204,14 +196,19 @@ mod tests {
     fn extract_error(entries: &[(&str, &[u8])]) -> String {
         let zip = archive(entries);
         let into = tempfile::tempdir().unwrap();
-        extract(zip.path(), &into.path().join("t"), "t.zip", BOUNDS).unwrap_err().to_string()
+        extract(File::open(zip.path()).unwrap(), &into.path().join("t"), "t.zip", BOUNDS)
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn unpacks_the_top_directory() {
         let zip = archive(&[("tpl/", b""), ("tpl/stamp.toml", b"x"), ("tpl/a/b.txt", b"hello")]);
         let into = tempfile::tempdir().unwrap();
-        assert_eq!(extract(zip.path(), &into.path().join("t"), "t.zip", BOUNDS).unwrap(), "tpl");
+        assert_eq!(
+            extract(File::open(zip.path()).unwrap(), &into.path().join("t"), "t.zip", BOUNDS).unwrap(),
+            "tpl"
+        );
         assert_eq!(std::fs::read(into.path().join("t/tpl/a/b.txt")).unwrap(), b"hello");
     }
 
@@ -242,7 +239,9 @@ mod tests {
         writer.add_symlink("t/link", "/etc/passwd", SimpleFileOptions::default()).unwrap();
         writer.finish().unwrap();
         let into = tempfile::tempdir().unwrap();
-        let err = extract(file.path(), &into.path().join("t"), "t.zip", BOUNDS).unwrap_err().to_string();
+        let err = extract(File::open(file.path()).unwrap(), &into.path().join("t"), "t.zip", BOUNDS)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("symbolic link"), "{err}");
     }
 }

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::config::user_dir;
 use crate::engine::fnv1a;
 use crate::error::{Error, Result};
 
@@ -33,17 +34,9 @@ impl Fetch {
         if let Some(dir) = &self.cache_dir {
             return Ok(dir.clone());
         }
-        let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
-            Some(dir) => PathBuf::from(dir),
-            None => match std::env::var_os("HOME") {
-                Some(home) => PathBuf::from(home).join(".cache"),
-                None => {
-                    return Err(Error::InvalidInput(
-                        "neither XDG_CACHE_HOME nor HOME is set: no cache for remote sources".into(),
-                    ));
-                }
-            },
-        };
+        let base = user_dir("XDG_CACHE_HOME", ".cache").ok_or_else(|| {
+            Error::InvalidInput("neither XDG_CACHE_HOME nor HOME is set: no cache for remote sources".into())
+        })?;
         Ok(base.join("stamp"))
     }
 }

@@ -266,11 +266,10 @@ impl SourceTree {
                         "this stamp does not carry version {version} of the built-in template {name}"
                     )));
                 };
-                let archive::Unpacked { scratch, registration, root } = archive::unpack_embedded(
-                    bytes,
-                    &format!("{}/releases/{name}-{version}.zip", builtin::LABEL),
-                )?;
-                Self::load_dir(&root, Some(Arc::new((scratch, registration))))
+                let shown = format!("{}/releases/{name}-{version}.zip", builtin::LABEL);
+                let archive::Unpacked { scratch, registration, root } =
+                    archive::unpack_embedded(bytes, &shown)?;
+                Self::load_copy(&root, scratch, registration)
             }
             TemplateSource::Directory(dir) => {
                 let mut tree = Self::load_dir(dir, None)?;
@@ -281,20 +280,15 @@ impl SourceTree {
             TemplateSource::Git { url, checkout, directory, .. } => {
                 let git::Checkout { scratch, registration, tree: checked_out, commit } =
                     git::checkout(url, checkout.as_deref(), fetch)?;
-                let root = directory.as_ref().map_or(checked_out.clone(), |sub| checked_out.join(sub));
-                let mut tree = Self::load_dir(&root, Some(Arc::new((scratch, registration))))?;
-                tree.provenance = Provenance {
-                    source: Some(fetch::mask_credentials(url)),
-                    commit: Some(commit),
-                    directory: directory.as_ref().map(|d| d.display().to_string()),
-                    digest: None,
-                };
+                let mut tree =
+                    Self::load_copy(&within(&checked_out, directory.as_ref()), scratch, registration)?;
+                tree.provenance =
+                    Provenance::of(fetch::mask_credentials(url), Some(commit), directory.as_ref());
                 Ok(tree)
             }
             TemplateSource::Zip { location, directory, .. } => {
                 let archive::Unpacked { scratch, registration, root } = archive::unpack(location, fetch)?;
-                let root = directory.as_ref().map_or(root.clone(), |sub| root.join(sub));
-                let mut tree = Self::load_dir(&root, Some(Arc::new((scratch, registration))))?;
+                let mut tree = Self::load_copy(&within(&root, directory.as_ref()), scratch, registration)?;
                 let source = if archive::is_url(location) {
                     fetch::mask_credentials(location)
                 } else {
@@ -304,12 +298,7 @@ impl SourceTree {
                         .display()
                         .to_string()
                 };
-                tree.provenance = Provenance {
-                    source: Some(source),
-                    commit: None,
-                    directory: directory.as_ref().map(|d| d.display().to_string()),
-                    digest: None,
-                };
+                tree.provenance = Provenance::of(source, None, directory.as_ref());
                 Ok(tree)
             }
         }
@@ -444,6 +433,19 @@ impl SourceTree {
             provenance: Provenance::default(),
             _scratch: scratch,
         })
+    }
+}
+
+/// `root`, or the template `directory` inside it.
+fn within(root: &Path, directory: Option<&PathBuf>) -> PathBuf {
+    directory.map_or_else(|| root.to_owned(), |sub| root.join(sub))
+}
+
+impl Provenance {
+    /// Where a fetched template came from: `source` at `commit`, in `directory`.
+    fn of(source: String, commit: Option<String>, directory: Option<&PathBuf>) -> Provenance {
+        let directory = directory.map(|d| d.display().to_string());
+        Provenance { source: Some(source), commit, directory, digest: None }
     }
 }
 

@@ -155,10 +155,10 @@ pub fn update(
         .filter(|q| base_tree.manifest().question(&q.name).is_none() && their_given.get(&q.name).is_none())
         .map(|q| q.name.clone())
         .collect();
-    // Only what the record does not answer is asked.
-    let mut asking = AskOnlyMissing { given: &their_given, inner: prompter };
-    let mut generated = as_generated(request, base.latest.clone(), their_given.clone());
+    let mut generated = as_generated(request, base.latest.clone(), their_given);
     generated.record = base.cruft;
+    // Given and recorded answers are not asked again; a secret, never recorded, is.
+    let mut asking = SecretsAskedAgain { given: &generated.given, inner: prompter };
     let theirs = render_as_generated(&their_tree, &generated, &mut asking, report)?;
     // The base with the secrets answered for theirs: the same values, so they are no change.
     let base = base.render(request, &secrets_of(&theirs, their_tree.manifest()))?;
@@ -167,7 +167,7 @@ pub fn update(
     let decisions = decide_all(&base.plan, &theirs.plan, project, request.limits.file_bytes)?;
     let outcome = UpdateOutcome {
         changes: decisions.iter().filter_map(Decision::reported).collect(),
-        diffs: decisions.iter().filter_map(|d| d.preview(project, request.limits.file_bytes)).collect(),
+        diffs: decisions.iter().filter_map(Decision::preview).collect(),
         new_questions,
         from: base_tree.manifest().info.label(),
         to: their_tree.manifest().info.label(),
@@ -178,31 +178,14 @@ pub fn update(
     Ok(outcome)
 }
 
-/// A prompter that asks only what `given` does not answer (and every secret not given).
-struct AskOnlyMissing<'a> {
-    given: &'a Given,
-    inner: &'a mut dyn Prompter,
-}
-
-impl Prompter for AskOnlyMissing<'_> {
-    fn ask(
-        &mut self,
-        question: &crate::model::Question,
-        current: Option<&crate::model::Answer>,
-    ) -> Result<Option<crate::model::Answer>> {
-        if self.given.get(&question.name).is_some() {
-            return Ok(current.cloned());
-        }
-        SecretsAskedAgain { given: self.given, inner: &mut *self.inner }.ask(question, current)
-    }
-}
-
-/// One file's fate, with the template's two versions of it.
+/// One file's fate, with the template's two versions of it and the project's.
 struct Decision {
     path: String,
     outcome: Outcome,
     base: Option<Side>,
     theirs: Option<Side>,
+    /// The project's file, as read when deciding (none: absent or not a regular file).
+    ours: Option<Side>,
     /// For a renamed file, its old name.
     moved_from: Option<String>,
 }
@@ -226,18 +209,12 @@ impl Decision {
             )),
         }
     }
-}
 
-impl Decision {
     /// What the update does to the file, as a unified diff (`None` when it leaves it).
-    fn preview(&self, project: &Path, max_bytes: u64) -> Option<String> {
-        let ours = match read_ours(&project.join(&self.path), max_bytes).ok()? {
-            Ours::File(side) => Some(side),
-            _ => None,
-        };
+    fn preview(&self) -> Option<String> {
         match &self.outcome {
-            Outcome::Write(_, side) => Some(unified(&self.path, ours.as_ref(), Some(side))),
-            Outcome::Delete | Outcome::MovedAway => Some(unified(&self.path, ours.as_ref(), None)),
+            Outcome::Write(_, side) => Some(unified(&self.path, self.ours.as_ref(), Some(side))),
+            Outcome::Delete | Outcome::MovedAway => Some(unified(&self.path, self.ours.as_ref(), None)),
             Outcome::Unchanged | Outcome::Keep(_) | Outcome::Beside(_) => None,
         }
     }
@@ -288,19 +265,22 @@ fn decide_all(base: &Plan, theirs: &Plan, project: &Path, max_bytes: u64) -> Res
         } else if moves.values().any(|from| *from == path) && matches!(ours, Ours::File(_)) {
             Outcome::MovedAway
         } else {
-            match ours {
-                Ours::File(current) => merge::decide(old, new, Some(&current)),
+            match &ours {
+                Ours::File(current) => merge::decide(old, new, Some(current)),
                 Ours::Absent => merge::decide(old, new, None),
                 Ours::Other => Outcome::Keep("it is not a regular file in the project"),
             }
         };
-        let moved_from = moves.get(path).map(|from| (*from).to_owned());
         decisions.push(Decision {
             path: path.to_owned(),
             outcome,
             base: old.cloned(),
             theirs: new.cloned(),
-            moved_from,
+            ours: match ours {
+                Ours::File(side) => Some(side),
+                Ours::Absent | Ours::Other => None,
+            },
+            moved_from: moves.get(path).map(|from| (*from).to_owned()),
         });
     }
     Ok(decisions)

@@ -7,12 +7,10 @@ use minijinja::Value;
 
 use crate::dialect::Origin;
 use crate::engine::{self, JsonStyle, python_json};
+use crate::given::RUN_ENTRIES;
 
 /// The project file cruft keeps its state in.
 pub(crate) const CRUFT_FILE: &str = ".cruft.json";
-
-/// Entries of the context cookiecutter adds for one run, which cruft does not keep.
-const RUN_ENTRIES: [&str; 4] = ["_template", "_output_dir", "_repo_dir", "_checkout"];
 
 /// The replay file cookiecutter writes for `context`.
 pub(super) fn replay(context: &Value) -> String {
