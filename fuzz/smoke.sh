@@ -17,6 +17,8 @@ if ! cargo fuzz --version 2>/dev/null | grep -q '^cargo-fuzz 0\.13\.2$'; then
     cargo install --locked --force cargo-fuzz --version 0.13.2
 fi
 
+# cargo-fuzz has no --locked: resolve first, failing if fuzz/Cargo.lock would change.
+cargo fetch --locked --quiet
 cargo fuzz build
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
