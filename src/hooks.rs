@@ -31,6 +31,24 @@ impl Stage {
     }
 }
 
+/// What the hooks run for. They see it as `stamp_operation` when rendered
+/// and as `$STAMP_OPERATION` when run, so a hook can do what only a new
+/// project needs (`git init`) and skip it on update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation {
+    Create,
+    Update,
+}
+
+impl Operation {
+    fn name(self) -> &'static str {
+        match self {
+            Operation::Create => "create",
+            Operation::Update => "update",
+        }
+    }
+}
+
 /// One hook script.
 #[derive(Debug, Clone)]
 pub(crate) struct Hook {
@@ -89,7 +107,9 @@ pub(crate) fn run_stage(
     engine: &Engine,
     context: &Value,
     cwd: &Path,
+    operation: Operation,
 ) -> Result<()> {
+    let context = &minijinja::context! { stamp_operation => operation.name(), ..context.clone() };
     for hook in hooks.iter().filter(|h| h.stage == stage) {
         let script = if stage == Stage::PrePrompt {
             hook.contents.clone()
@@ -101,13 +121,13 @@ pub(crate) fn run_stage(
             let name = format!("hooks/{}", hook.file_name);
             engine.render_str(&name, text, context)?.into_bytes()
         };
-        run_script(hook, &script, cwd)?;
+        run_script(hook, &script, cwd, operation)?;
     }
     Ok(())
 }
 
 /// Writes the script to a temporary file with the hook's extension and runs it.
-fn run_script(hook: &Hook, script: &[u8], cwd: &Path) -> Result<()> {
+fn run_script(hook: &Hook, script: &[u8], cwd: &Path, operation: Operation) -> Result<()> {
     let extension = Path::new(&hook.file_name).extension().map(|e| format!(".{}", e.to_string_lossy()));
     let mut builder = tempfile::Builder::new();
     builder.prefix("stamp-hook-");
@@ -129,7 +149,11 @@ fn run_script(hook: &Hook, script: &[u8], cwd: &Path) -> Result<()> {
         Command::new(&*path)
     };
     // Hooks may print; stdout belongs to stamp's machine-readable output.
-    command.current_dir(cwd).stdin(Stdio::null()).stdout(std::io::stderr());
+    command
+        .current_dir(cwd)
+        .env("STAMP_OPERATION", operation.name())
+        .stdin(Stdio::null())
+        .stdout(std::io::stderr());
     // In a process group of its own, which an interrupt stops whole.
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);

@@ -9,9 +9,11 @@
 //! nothing behind.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard};
 
+/// Set once [`abandon_runs`] starts: from then on, the handler ends the process.
+static ABANDONING: AtomicBool = AtomicBool::new(false);
 /// What the runs in progress hold, by registration.
 static HELD: Mutex<Vec<Registered>> = Mutex::new(Vec::new());
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
@@ -52,6 +54,7 @@ pub struct Abandoned {
 /// after this). Each run's destination is then as it was before the run,
 /// unless the run had committed: it then holds the whole project.
 pub fn abandon_runs() -> Abandoned {
+    ABANDONING.store(true, Ordering::SeqCst);
     let gate = GATE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
     let held = registry();
     for registered in held.iter() {
@@ -96,6 +99,13 @@ fn stop_process_group(pid: u32) {
 
 #[cfg(not(unix))]
 fn stop_process_group(_: u32) {}
+
+/// Whether an interrupt is being handled. A run that fails now may have
+/// failed because the handler removed what it was reading: that error is
+/// not the outcome, the interrupt is.
+pub(crate) fn abandoning() -> bool {
+    ABANDONING.load(Ordering::SeqCst)
+}
 
 /// Keeps the handler waiting while held: hold it around each write and the
 /// commit. Several threads may hold it at once; never take it twice on one

@@ -14,7 +14,7 @@ use crate::engine::{Determinism, Engine, Limits};
 use crate::error::{Error, Result};
 use crate::events::Reporter;
 use crate::given::Given;
-use crate::hooks::{self, Consent, Stage};
+use crate::hooks::{self, Consent, Hook, Operation, Stage};
 use crate::interrupt;
 use crate::model::{Answer, Kind, Provenance, Question};
 use crate::output::{self, DestinationLock, Staging};
@@ -103,6 +103,17 @@ impl Rendered {
     pub fn render_str(&self, name: &str, source: &str) -> Result<String> {
         self.engine.render_str(name, source, &self.context)
     }
+
+    /// Runs `hooks` of `stage` in `cwd`, rendered as the project's files were.
+    pub(crate) fn run_hooks(
+        &self,
+        hooks: &[Hook],
+        stage: Stage,
+        cwd: &Path,
+        operation: Operation,
+    ) -> Result<()> {
+        hooks::run_stage(hooks, stage, &self.engine, &self.context, cwd, operation)
+    }
 }
 
 /// Generates a project: asks what is missing, then renders it file by file
@@ -112,7 +123,7 @@ impl Rendered {
 pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter) -> Result<Outcome> {
     let mut tree = Arc::new(SourceTree::fetch(&request.template, &request.fetch)?);
     let hooks = tree.dialect().hooks();
-    let run_hooks = !hooks.is_empty() && !request.dry_run && consent(&tree, request.hooks, prompter)?;
+    let run_hooks = !hooks.is_empty() && !request.dry_run && consent(hooks, request.hooks, prompter)?;
     let skipped_hooks = if run_hooks || request.dry_run {
         Vec::new()
     } else {
@@ -142,7 +153,7 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
     let context = &resolution.context;
     let run_stage = |stage: Stage, dir: &Path| {
         if run_hooks {
-            hooks::run_stage(tree.dialect().hooks(), stage, &engine, context, dir)
+            hooks::run_stage(tree.dialect().hooks(), stage, &engine, context, dir, Operation::Create)
         } else {
             Ok(())
         }
@@ -347,12 +358,12 @@ fn lay_out<'a>(tree: &'a SourceTree, engine: &'a Engine, resolution: &'a Resolut
 
 /// Whether the template's hooks may run; `Ask` goes through the prompter,
 /// which without a terminal keeps the safe default (no).
-fn consent(tree: &SourceTree, consent: Consent, prompter: &mut dyn Prompter) -> Result<bool> {
+pub(crate) fn consent(hooks: &[Hook], consent: Consent, prompter: &mut dyn Prompter) -> Result<bool> {
     Ok(match consent {
         Consent::Yes => true,
         Consent::No => false,
         Consent::Ask => {
-            let names: Vec<&str> = tree.dialect().hooks().iter().map(|h| h.file_name.as_str()).collect();
+            let names: Vec<&str> = hooks.iter().map(|h| h.file_name.as_str()).collect();
             let question = Question {
                 help: Some("Hooks are scripts from the template that run on this machine.".into()),
                 ..Question::new(
@@ -382,7 +393,14 @@ fn run_pre_prompt(tree: &SourceTree, determinism: Determinism) -> Result<SourceT
     let registration = interrupt::register_scratch(scratch.path());
     output::copy_tree(dir, &copy)?;
     let engine = Engine::new(tree.dialect().syntax(), determinism);
-    hooks::run_stage(tree.dialect().hooks(), Stage::PrePrompt, &engine, &Value::UNDEFINED, &copy)?;
+    hooks::run_stage(
+        tree.dialect().hooks(),
+        Stage::PrePrompt,
+        &engine,
+        &Value::UNDEFINED,
+        &copy,
+        Operation::Create,
+    )?;
     let mut reloaded = SourceTree::load_copy(&copy, scratch, registration)?;
     reloaded.provenance = tree.provenance.clone();
     Ok(reloaded)

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::Consent;
+
 /// stamp: generate a project from a template.
 #[derive(Debug, Parser)]
 #[command(name = "stamp", version, about, args_conflicts_with_subcommands = true)]
@@ -139,6 +141,10 @@ pub(super) struct UpdateArgs {
     /// Fetch the template again, failing if that fails, rather than using the cached copy.
     #[arg(long, visible_alias = "no-cache")]
     pub(super) refresh: bool,
+    /// Run the new version's post-generation hooks in the project once the update is committed
+    /// (they are told the operation is an update): yes, no, or ask (the default at a terminal).
+    #[arg(long, value_name = "WHEN")]
+    pub(super) accept_hooks: Option<HookConsent>,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +185,17 @@ pub(super) enum HookConsent {
     Yes,
     No,
     Ask,
+}
+
+impl HookConsent {
+    /// The consent a run has: `ask` (or nothing) asks only when someone can answer.
+    pub(super) fn resolve(given: Option<HookConsent>, interactive: bool) -> Consent {
+        match given {
+            Some(HookConsent::Yes) => Consent::Yes,
+            Some(HookConsent::Ask) | None if interactive => Consent::Ask,
+            Some(HookConsent::No | HookConsent::Ask) | None => Consent::No,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

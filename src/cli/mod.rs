@@ -25,7 +25,7 @@ use crate::{
 };
 use args::{CheckArgs, Cli, Command, HookConsent, NewArgs};
 use inputs::{determinism_from_env, given_and_template, limits_from_env, template_source};
-use present::{count, plan_path, pretty, print_error, print_stdout, print_summary};
+use present::{count, plan_path, pretty, print_error, print_stdout, print_summary, warn_skipped_hooks};
 use progress::Progress;
 
 /// Runs stamp with these arguments (the first is the program name) and
@@ -45,6 +45,10 @@ where
     let verbose = matches!(&cli.command, Some(Command::New(a)) if a.verbose) || cli.new.verbose;
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
+        Err(_) if crate::interrupt::abandoning() => loop {
+            // The signal handler is ending the process with the interrupt's own exit code.
+            std::thread::park();
+        },
         Err(err) => {
             print_error(&err, verbose, None);
             ExitCode::from(err.exit_code())
@@ -104,14 +108,7 @@ fn new(args: &NewArgs) -> Result<()> {
     let answers_on_stdin = args.answers.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let interactive =
         !args.no_input && !answers_on_stdin && std::io::stdin().is_terminal() && stderr_is_terminal;
-    let request = Request {
-        hooks: match args.accept_hooks {
-            Some(HookConsent::Yes) => Consent::Yes,
-            Some(HookConsent::Ask) | None if interactive => Consent::Ask,
-            Some(HookConsent::No | HookConsent::Ask) | None => Consent::No,
-        },
-        ..request
-    };
+    let request = Request { hooks: HookConsent::resolve(args.accept_hooks, interactive), ..request };
     let mut prompter: Box<dyn Prompter> =
         if interactive { Box::new(TerminalPrompter::default()) } else { Box::new(NoPrompter) };
     install_signal_handler();
@@ -145,17 +142,7 @@ fn new(args: &NewArgs) -> Result<()> {
             style("warning:").yellow().bold().for_stderr()
         );
     }
-    // Hooks skipped because nobody could be asked (not because `--accept-hooks no` said so).
-    if !outcome.skipped_hooks.is_empty()
-        && request.hooks == Consent::No
-        && args.accept_hooks != Some(HookConsent::No)
-    {
-        eprintln!(
-            "{} skipped the template's hooks ({}): no terminal to ask; pass --accept-hooks yes to run them",
-            style("warning:").yellow().bold().for_stderr(),
-            outcome.skipped_hooks.join(", ")
-        );
-    }
+    warn_skipped_hooks(&outcome.skipped_hooks, request.hooks, args.accept_hooks);
     if !args.quiet {
         print_summary(&outcome, request.dry_run, args.verbose);
     }

@@ -5,13 +5,26 @@ use std::io::Write;
 
 use console::style;
 
-use crate::{Action, Error, Outcome, Result};
+use super::args::HookConsent;
+use crate::{Action, Consent, Error, Outcome, Result};
 
 /// A path as the `--dry-run` plan prints it: as it is, or quoted with
 /// escapes when it holds a control character (a newline in a file name must
 /// not forge a line of the plan).
 pub(super) fn plan_path(path: &str) -> String {
     if path.chars().any(char::is_control) { format!("{path:?}") } else { path.to_owned() }
+}
+
+/// Warns of hooks skipped because nobody could be asked (not because
+/// `--accept-hooks no` or the user at the prompt said so).
+pub(super) fn warn_skipped_hooks(skipped: &[String], consent: Consent, given: Option<HookConsent>) {
+    if !skipped.is_empty() && consent == Consent::No && given != Some(HookConsent::No) {
+        eprintln!(
+            "{} skipped the template's hooks ({}): no terminal to ask; pass --accept-hooks yes to run them",
+            style("warning:").yellow().bold().for_stderr(),
+            skipped.join(", ")
+        );
+    }
 }
 
 /// The closing lines on stderr: where the project is, what was done, what next.

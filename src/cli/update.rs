@@ -5,9 +5,9 @@ use std::io::IsTerminal;
 
 use console::style;
 
-use super::args::{ConflictArg, DiffArgs, UpdateArgs};
+use super::args::{ConflictArg, DiffArgs, HookConsent, UpdateArgs};
 use super::inputs::{determinism_from_env, limits_from_env};
-use super::present::print_stdout;
+use super::present::{print_stdout, warn_skipped_hooks};
 use super::progress::Progress;
 use super::{fetch_settings, install_signal_handler};
 use crate::{
@@ -43,6 +43,7 @@ pub(super) fn update(args: UpdateArgs) -> Result<u8> {
     request.limits = limits_from_env()?;
     request.fetch = fetch_settings(&config, args.refresh)?;
     let interactive = !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    request.hooks = HookConsent::resolve(args.accept_hooks, interactive);
     let mut prompter: Box<dyn Prompter> =
         if interactive { Box::new(TerminalPrompter::default()) } else { Box::new(NoPrompter) };
     install_signal_handler();
@@ -50,6 +51,7 @@ pub(super) fn update(args: UpdateArgs) -> Result<u8> {
     let result = crate::update(&request, prompter.as_mut(), &|event| progress.event(event));
     progress.clear();
     let outcome = result?;
+    warn_skipped_hooks(&outcome.skipped_hooks, request.hooks, args.accept_hooks);
     let mut out = String::new();
     for (change, path, why) in &outcome.changes {
         out.push_str(&format!("{:<9} {path}", change.label()));

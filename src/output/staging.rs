@@ -200,7 +200,10 @@ impl Staging {
             Ok(())
         })();
         match result {
-            Ok(()) => self.mark_committed(),
+            Ok(()) => {
+                self.mark_committed();
+                remove_emptied_dirs(&target_root, &deletions);
+            }
             Err(_) => journal.roll_back(),
         }
         result
@@ -216,6 +219,21 @@ impl Staging {
             if entry.file_type().is_dir() { dirs.push(relative) } else { files.push(relative) }
         }
         Ok((dirs, files))
+    }
+}
+
+/// Removes the directories that deleting `deletions` left empty, deepest
+/// first (a file the template moved leaves no empty directory behind). Best
+/// effort: a directory that still holds anything stays.
+fn remove_emptied_dirs(root: &Beneath, deletions: &[PathBuf]) {
+    let mut dirs: Vec<&Path> = deletions.iter().flat_map(|d| d.ancestors().skip(1)).collect();
+    dirs.retain(|d| !d.as_os_str().is_empty());
+    dirs.sort_by(|a, b| b.components().count().cmp(&a.components().count()).then(a.cmp(b)));
+    dirs.dedup();
+    for dir in dirs {
+        if let Ok(entry) = root.entry(dir, None) {
+            let _ = entry.remove(true);
+        }
     }
 }
 

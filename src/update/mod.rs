@@ -23,8 +23,9 @@ use crate::engine::{Determinism, Limits};
 use crate::error::{Error, Result};
 use crate::events::Reporter;
 use crate::given::Given;
+use crate::hooks::{Consent, Hook, Operation, Stage};
 use crate::output::{self, DestinationLock, Staging};
-use crate::pipeline::render_as_generated;
+use crate::pipeline::{consent, render_as_generated};
 use crate::prompt::{Prompter, SecretsAskedAgain};
 use crate::render::{Plan, PlannedEntry, PlannedFile};
 use crate::source::{Fetch, SourceTree};
@@ -62,6 +63,9 @@ pub struct UpdateRequest {
     pub fetch: Fetch,
     /// Update a project with uncommitted changes in its git work tree.
     pub allow_dirty: bool,
+    /// Whether the new version's `post_gen_project` hooks may run in the
+    /// project once the update is committed (never while rendering).
+    pub hooks: Consent,
 }
 
 impl UpdateRequest {
@@ -77,6 +81,7 @@ impl UpdateRequest {
             limits: Limits::default(),
             fetch: Fetch::default(),
             allow_dirty: false,
+            hooks: Consent::No,
         }
     }
 }
@@ -93,6 +98,8 @@ pub struct UpdateOutcome {
     pub diffs: Vec<String>,
     /// Questions the new version asks that the record did not answer.
     pub new_questions: Vec<String>,
+    /// Hooks that did not run because nobody consented.
+    pub skipped_hooks: Vec<String>,
     /// The template's version before and after, as people read them.
     pub from: String,
     /// See [`UpdateOutcome::from`].
@@ -141,6 +148,11 @@ pub fn update(
     let base = base(request)?;
     let base_tree = Arc::clone(&base.tree);
     let their_tree = Arc::new(SourceTree::fetch(&base.latest, &request.fetch)?);
+    // Asked before anything is decided; they run after the commit, in the project.
+    let post_hooks: Vec<Hook> =
+        their_tree.dialect().hooks().iter().filter(|h| h.stage == Stage::PostGenProject).cloned().collect();
+    let run_hooks =
+        !post_hooks.is_empty() && !request.dry_run && consent(&post_hooks, request.hooks, prompter)?;
     // Theirs: recorded answers for questions that remain, changed by what is given now.
     let mut their_given = base.recorded.clone();
     their_given.retain_known(their_tree.manifest());
@@ -169,11 +181,23 @@ pub fn update(
         changes: decisions.iter().filter_map(Decision::reported).collect(),
         diffs: decisions.iter().filter_map(Decision::preview).collect(),
         new_questions,
+        skipped_hooks: if run_hooks || request.dry_run {
+            Vec::new()
+        } else {
+            post_hooks.iter().map(|h| h.file_name.clone()).collect()
+        },
         from: base_tree.manifest().info.label(),
         to: their_tree.manifest().info.label(),
     };
-    if !request.dry_run {
-        commit(project, &decisions, request.conflicts, report)?;
+    if !request.dry_run && commit(project, &decisions, request.conflicts, report)? && run_hooks {
+        theirs.run_hooks(&post_hooks, Stage::PostGenProject, project, Operation::Update).map_err(|err| {
+            match err {
+                Error::Hook { name, message } => {
+                    Error::Hook { name, message: format!("{message}; the update itself is committed") }
+                }
+                other => other,
+            }
+        })?;
     }
     Ok(outcome)
 }
@@ -332,8 +356,9 @@ fn read_ours(path: &Path, max_bytes: u64) -> Result<Ours> {
     Ok(Ours::File(Side { contents, executable: crate::file_mode::is_executable(&metadata) }))
 }
 
-/// Writes the decisions into the project through staging, all or nothing.
-fn commit(project: &Path, decisions: &[Decision], style: ConflictStyle, report: Reporter) -> Result<()> {
+/// Writes the decisions into the project through staging, all or nothing;
+/// whether there was anything to write.
+fn commit(project: &Path, decisions: &[Decision], style: ConflictStyle, report: Reporter) -> Result<bool> {
     let mut entries = Vec::new();
     let mut deletions = Vec::new();
     let planned = |path: String, contents: Vec<u8>, executable: bool| PlannedEntry {
@@ -356,7 +381,7 @@ fn commit(project: &Path, decisions: &[Decision], style: ConflictStyle, report: 
         }
     }
     if entries.is_empty() && deletions.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     let changes: Vec<(Action, String)> =
@@ -366,7 +391,8 @@ fn commit(project: &Path, decisions: &[Decision], style: ConflictStyle, report: 
     output::clean_stale_staging(&parent, project)?;
     let staging = Staging::begin(&parent, project)?;
     staging.stage_changes(&plan, &changes, report)?;
-    staging.commit_into(project, &deletions)
+    staging.commit_into(project, &deletions)?;
+    Ok(true)
 }
 
 /// The template's change to `path` as a unified diff, for a `.rej` file.

@@ -12,4 +12,5 @@ mod prompt;
 mod sources;
 mod support;
 mod update;
+mod update_signals;
 mod vars;

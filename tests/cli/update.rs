@@ -323,7 +323,7 @@ fn a_renamed_path_carries_the_users_version_along() {
         .args(&["update", "module=engine"])
         .stdout("updated   .stamp-answers.toml\nmoved     src/engine/main.py  (from src/core/main.py)\n")
         .leaves_file("app/src/engine/main.py", "print('hi, edited')\n")
-        .leaves_no("app/src/core/main.py")
+        .leaves_no("app/src/core")
         .run();
 }
 
@@ -393,4 +393,68 @@ fn a_project_made_by_an_earlier_builtin_release_is_updated_to_this_one() {
     assert!(fs::read_to_string(scratch.path(patch)).unwrap().contains("agent-run-as-user: \"10001\""));
     let readme = fs::read_to_string(&readme).unwrap();
     assert!(readme.contains("\nOur own notes.\n") && readme.contains("stamp update"), "{readme}");
+}
+
+#[test]
+fn hooks_run_after_an_update_only_with_consent_and_know_the_operation() {
+    let scratch = Scratch::new();
+    scratch.write("tpl/cookiecutter.json", r#"{"name": "app", "docs": "no"}"#);
+    scratch.write("tpl/{{cookiecutter.name}}/README.md", TEXT);
+    scratch.write("tpl/{{cookiecutter.name}}/docs.md", "docs\n");
+    // The classic clean-up hook, plus a log of what it ran for.
+    scratch.write(
+        "tpl/hooks/post_gen_project.sh",
+        "#!/bin/sh\necho \"$STAMP_OPERATION {{ stamp_operation }}\" >> ops.log\n\
+         {% if cookiecutter.docs == 'no' %}rm -f docs.md{% endif %}\nexit \"${FAIL:-0}\"\n",
+    );
+    git(&scratch.path("tpl"), &["init", "--quiet"]);
+    commit(&scratch, "v1");
+    let url = format!("file://{}", scratch.path("tpl").display());
+    stamp(&scratch)
+        .args(&[&url, "--record", "--no-input", "--accept-hooks", "yes"])
+        .leaves_no("app/docs.md")
+        .run();
+    git(&scratch.path("app"), &["init", "--quiet"]);
+    commit_project(&scratch);
+    scratch.write("tpl/{{cookiecutter.name}}/README.md", TEXT.replace("five", "five (v2)"));
+    scratch.write("tpl/{{cookiecutter.name}}/docs.md", "docs (v2)\n");
+    commit(&scratch, "v2");
+
+    // Never while deciding: neither a dry run nor a diff runs them.
+    stamp(&scratch).in_dir("app").args(&["update", "--dry-run", "--accept-hooks", "yes"]).run();
+    stamp(&scratch).in_dir("app").args(&["diff", "--latest"]).run();
+    assert_eq!(fs::read_to_string(scratch.path("app/ops.log")).unwrap(), "create create\n");
+    // No terminal to ask: skipped, and said so.
+    stamp(&scratch)
+        .in_dir("app")
+        .args(&["update", "--allow-dirty"])
+        .stderr_starts_with("warning: skipped the template's hooks (post_gen_project.sh): no terminal to ask")
+        .leaves_file("app/ops.log", "create create\n")
+        .run();
+    let undo = || {
+        git(&scratch.path("app"), &["checkout", "--quiet", "."]);
+        git(&scratch.path("app"), &["clean", "--quiet", "-fd"]);
+    };
+    undo();
+    // A hook that fails says the update itself is committed, with the hooks' exit code.
+    stamp(&scratch)
+        .in_dir("app")
+        .args(&["update", "--accept-hooks", "yes"])
+        .env("FAIL", "1")
+        .status(3)
+        .stderr_contains("post_gen_project.sh")
+        .stderr_contains("the update itself is committed")
+        .leaves_file("app/README.md", TEXT.replace("five", "five (v2)"))
+        .leaves_file("app/ops.log", "create create\nupdate update\n")
+        .run();
+    undo();
+    // With consent they run in the project after the commit, and clean up as on create.
+    stamp(&scratch)
+        .in_dir("app")
+        .args(&["update", "--accept-hooks", "yes"])
+        .stderr_lacks("warning")
+        .leaves_file("app/README.md", TEXT.replace("five", "five (v2)"))
+        .leaves_file("app/ops.log", "create create\nupdate update\n")
+        .leaves_no("app/docs.md")
+        .run();
 }
