@@ -3,8 +3,10 @@
 //! printing and string methods), with the filters and helpers templates use.
 //! It knows no template format: a dialect hands it a [`Syntax`], and every
 //! render goes through [`Engine::render_str`], which also rewrites `{% now %}`
-//! tags, so no caller can forget to.
+//! tags and, where a template mutates them, list and dict literals, so no
+//! caller can forget to.
 
+mod containers;
 mod filters;
 mod helpers;
 mod python;
@@ -182,6 +184,7 @@ impl Engine {
         minijinja_contrib::add_to_environment(&mut env);
         filters::add_filters(&mut env);
         helpers::add_helpers(&mut env, determinism);
+        containers::add_constructors(&mut env);
         env.set_debug(true);
         let limits = Limits::default();
         env.set_fuel(Some(limits.fuel));
@@ -204,10 +207,18 @@ impl Engine {
     /// Lets templates `include` and `extends` what `loader` finds.
     pub(crate) fn set_loader(&mut self, loader: Box<Loader>) {
         let trim_blocks = self.syntax.settings.trim_blocks;
+        let config = self.syntax.config.clone();
         self.env.set_loader(move |name| {
             let text = loader(name)
                 .map_err(|message| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message))?;
-            Ok(text.map(|text| helpers::rewrite_now_tags(&text, trim_blocks).into_owned()))
+            Ok(text.map(|text| {
+                // Jinja2 reads every template's line endings as `\n`; the file being rendered was
+                // normalised by its caller, which writes its own line endings back.
+                let text =
+                    if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+                let text = helpers::rewrite_now_tags(&text, trim_blocks);
+                containers::rewrite_literals(&text, &config).into_owned()
+            }))
         });
     }
 
@@ -226,9 +237,9 @@ impl Engine {
     /// `context`; `name` locates errors.
     pub(crate) fn render_str(&self, name: &str, source: &str, context: &Value) -> Result<String> {
         let source = helpers::rewrite_now_tags(source, self.syntax.settings.trim_blocks);
-        self.env
-            .render_named_str(name, &source, context)
-            .map_err(|err| Error::render(name, Some(&source), err))
+        // Errors quote the template as written: the literal rewrite keeps every line where it was.
+        let code = containers::rewrite_literals(&source, &self.syntax.config);
+        self.env.render_named_str(name, &code, context).map_err(|err| Error::render(name, Some(&source), err))
     }
 
     /// The `cookiecutter.*` names `source` reads, or why it does not parse.

@@ -183,6 +183,15 @@ pub(super) fn unknown_method(
             .collect();
         return Ok(Value::from(pairs));
     }
+    if matches!(value.kind(), ValueKind::Seq | ValueKind::Map) && super::containers::is_mutator(method) {
+        return Err(Error::new(
+            ErrorKind::UnknownMethod,
+            format!(
+                "`{method}` changes a value in place: stamp allows it on lists and dicts the template makes \
+                 itself (`{{% set items = [] %}}`), not on answers or values from the template's settings"
+            ),
+        ));
+    }
     minijinja_contrib::pycompat::unknown_method_callback(state, value, method, args)
 }
 
