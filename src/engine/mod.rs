@@ -6,6 +6,7 @@
 //! tags and, where a template mutates them, list and dict literals, so no
 //! caller can forget to.
 
+mod blocks;
 mod containers;
 mod filters;
 mod helpers;
@@ -168,6 +169,7 @@ pub(crate) struct Engine {
     env: Environment<'static>,
     syntax: Syntax,
     limits: Limits,
+    blocks: std::sync::Arc<blocks::Blocks>,
 }
 
 impl Engine {
@@ -185,10 +187,12 @@ impl Engine {
         filters::add_filters(&mut env);
         helpers::add_helpers(&mut env, determinism);
         containers::add_constructors(&mut env);
+        let blocks = std::sync::Arc::new(blocks::Blocks::default());
+        env.add_global("self", Value::from_dyn_object(std::sync::Arc::clone(&blocks)));
         env.set_debug(true);
         let limits = Limits::default();
         env.set_fuel(Some(limits.fuel));
-        Engine { env, syntax: syntax.clone(), limits }
+        Engine { env, syntax: syntax.clone(), limits, blocks }
     }
 
     /// Bounds every render by `limits` instead of the defaults.
@@ -208,6 +212,7 @@ impl Engine {
     pub(crate) fn set_loader(&mut self, loader: Box<Loader>) {
         let trim_blocks = self.syntax.settings.trim_blocks;
         let config = self.syntax.config.clone();
+        let blocks = std::sync::Arc::clone(&self.blocks);
         self.env.set_loader(move |name| {
             let text = loader(name)
                 .map_err(|message| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message))?;
@@ -217,6 +222,7 @@ impl Engine {
                 let text =
                     if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
                 let text = helpers::rewrite_now_tags(&text, trim_blocks);
+                blocks.learn(&text, &config);
                 containers::rewrite_literals(&text, &config).into_owned()
             }))
         });
@@ -238,6 +244,7 @@ impl Engine {
     pub(crate) fn render_str(&self, name: &str, source: &str, context: &Value) -> Result<String> {
         let source = helpers::rewrite_now_tags(source, self.syntax.settings.trim_blocks);
         // Errors quote the template as written: the literal rewrite keeps every line where it was.
+        self.blocks.learn(&source, &self.syntax.config);
         let code = containers::rewrite_literals(&source, &self.syntax.config);
         self.env.render_named_str(name, &code, context).map_err(|err| Error::render(name, Some(&source), err))
     }
