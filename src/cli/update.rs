@@ -70,7 +70,13 @@ pub(super) fn update(args: UpdateArgs) -> Result<u8> {
             .map(|c| format!("{} {}", count(c), c.label()))
             .collect::<Vec<_>>();
     let summary = if summary.is_empty() { "already up to date".to_owned() } else { summary.join(", ") };
-    eprintln!("{verb} {} from {} to {}: {summary}.", request.project.display(), outcome.from, outcome.to);
+    // `.` says little: the directory's own name says which project.
+    let shown = std::fs::canonicalize(&request.project)
+        .ok()
+        .filter(|_| request.project == std::path::Path::new("."))
+        .and_then(|path| path.file_name().map(|name| name.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| request.project.display().to_string());
+    eprintln!("{verb} {shown} from {} to {}: {summary}.", outcome.from, outcome.to);
     if !outcome.new_questions.is_empty() {
         eprintln!(
             "New questions, answered with their defaults or your replies: {}",

@@ -115,12 +115,48 @@ fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8]) -> Option<Result<Vec<u8>,
     }
     let mut options = diffy::MergeOptions::new();
     options.set_conflict_style(diffy::ConflictStyle::Diff3);
-    Some(options.merge(base, ours, theirs).map(String::into_bytes).map_err(String::into_bytes))
+    Some(
+        options
+            .merge(base, ours, theirs)
+            .map(String::into_bytes)
+            .map_err(|conflicts| markers_ending_like(conflicts, ours).into_bytes()),
+    )
+}
+
+/// Conflict markers ended as the user's file ends its lines (`\r\n` when
+/// its first line does), as git writes them, so a CRLF file stays CRLF.
+fn markers_ending_like(text: String, ours: &str) -> String {
+    if !ours.split_inclusive('\n').next().is_some_and(|line| line.ends_with("\r\n")) {
+        return text;
+    }
+    let is_marker = |line: &str| {
+        ["<<<<<<< ", "||||||| ", ">>>>>>> "].iter().any(|m| line.starts_with(m)) || line == "=======\n"
+    };
+    text.split_inclusive('\n')
+        .map(|line| {
+            if is_marker(line) && !line.ends_with("\r\n") {
+                format!("{}\r\n", line.trim_end_matches('\n'))
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conflict_markers_in_a_crlf_file_end_with_crlf() {
+        let merged = merge_text(b"one\r\ntwo\r\n", b"ONE\r\ntwo\r\n", b"one (v2)\r\ntwo\r\n").unwrap();
+        assert_eq!(
+            String::from_utf8(merged.unwrap_err()).unwrap(),
+            "<<<<<<< ours\r\nONE\r\n||||||| original\r\none\r\n=======\r\none (v2)\r\n>>>>>>> theirs\r\ntwo\r\n"
+        );
+        let merged = merge_text(b"one\ntwo\n", b"ONE\ntwo\n", b"one (v2)\ntwo\n").unwrap();
+        assert!(String::from_utf8(merged.unwrap_err()).unwrap().starts_with("<<<<<<< ours\nONE\n"));
+    }
 
     fn side(text: &str) -> Side {
         Side { contents: text.as_bytes().to_vec(), executable: false }

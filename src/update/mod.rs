@@ -186,8 +186,8 @@ pub fn update(
         } else {
             post_hooks.iter().map(|h| h.file_name.clone()).collect()
         },
-        from: base_tree.manifest().info.label(),
-        to: their_tree.manifest().info.label(),
+        from: version_of(&base_tree),
+        to: version_of(&their_tree),
     };
     if !request.dry_run && commit(project, &decisions, request.conflicts, report)? && run_hooks {
         theirs.run_hooks(&post_hooks, Stage::PostGenProject, project, Operation::Update).map_err(|err| {
@@ -200,6 +200,16 @@ pub fn update(
         })?;
     }
     Ok(outcome)
+}
+
+/// A template version as people read it: its name and version, and the
+/// commit for a git source (many templates never change their version).
+fn version_of(tree: &SourceTree) -> String {
+    let label = tree.manifest().info.label();
+    match &tree.provenance.commit {
+        Some(commit) => format!("{label} ({})", &commit[..commit.len().min(7)]),
+        None => label,
+    }
 }
 
 /// One file's fate, with the template's two versions of it and the project's.

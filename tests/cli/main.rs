@@ -12,5 +12,6 @@ mod prompt;
 mod sources;
 mod support;
 mod update;
+mod update_peers;
 mod update_signals;
 mod vars;

@@ -81,11 +81,15 @@ fn edits_apart_merge_and_deletions_hold_on_both_sides() {
         .leaves_file("app/old.txt", "old\n")
         .leaves_no("app/new.txt")
         .run();
+    let short = |tag: &str| git(&scratch.path("tpl"), &["rev-parse", "--short=7", tag]);
     stamp(&scratch)
         .in_dir("app")
         .args(&["update"])
-        .stderr_contains("Updated ")
-        .stderr_contains("from svc 1 to svc 2: 1 updated, 1 merged, 1 added, 1 deleted, 1 kept.\n")
+        .stderr_contains(&format!(
+            "Updated app from svc 1 ({}) to svc 2 ({}): 1 updated, 1 merged, 1 added, 1 deleted, 1 kept.\n",
+            short("v1"),
+            short("v2")
+        ))
         .leaves_file("app/README.md", "ONE (mine)\ntwo\nthree\nfour\nfive (v2)\n")
         .leaves_file("app/new.txt", "new\n")
         .leaves_file("app/same.txt", "same\n")
