@@ -10,6 +10,7 @@ mod blocks;
 mod containers;
 mod filters;
 mod helpers;
+mod line_syntax;
 mod python;
 mod slugify;
 
@@ -100,12 +101,7 @@ impl SyntaxSettings {
             .keep_trailing_newline(self.keep_trailing_newline)
             .trim_blocks(self.trim_blocks)
             .lstrip_blocks(self.lstrip_blocks);
-        if let Some(prefix) = &self.line_statement_prefix {
-            builder.line_statement_prefix(prefix.clone());
-        }
-        if let Some(prefix) = &self.line_comment_prefix {
-            builder.line_comment_prefix(prefix.clone());
-        }
+        // Line statements and comments are translated into tags first (see `line_syntax`).
         let config = builder.build().map_err(|err| format!("the delimiters are not usable: {err}"))?;
         Ok(Syntax { settings: self, config })
     }
@@ -130,6 +126,20 @@ impl Syntax {
         self.settings.delimiters == default.delimiters
             && self.settings.line_statement_prefix.is_none()
             && self.settings.line_comment_prefix.is_none()
+    }
+
+    /// `source` with its line statements as tags and its line comments gone.
+    fn translate_lines<'s>(&self, source: &'s str) -> std::borrow::Cow<'s, str> {
+        let settings = &self.settings;
+        let lines = line_syntax::LineSyntax {
+            statement: settings.line_statement_prefix.as_deref().filter(|p| !p.is_empty()),
+            comment: settings.line_comment_prefix.as_deref().filter(|p| !p.is_empty()),
+            block: (&settings.delimiters[0], &settings.delimiters[1]),
+        };
+        if lines.statement.is_none() && lines.comment.is_none() {
+            return std::borrow::Cow::Borrowed(source);
+        }
+        lines.translate(source, &self.config)
     }
 
     /// The block and variable openings: a name holding neither is not a template.
@@ -211,6 +221,7 @@ impl Engine {
     /// Lets templates `include` and `extends` what `loader` finds.
     pub(crate) fn set_loader(&mut self, loader: Box<Loader>) {
         let trim_blocks = self.syntax.settings.trim_blocks;
+        let syntax = self.syntax.clone();
         let config = self.syntax.config.clone();
         let blocks = std::sync::Arc::clone(&self.blocks);
         self.env.set_loader(move |name| {
@@ -221,6 +232,7 @@ impl Engine {
                 // normalised by its caller, which writes its own line endings back.
                 let text =
                     if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+                let text = syntax.translate_lines(&text);
                 let text = helpers::rewrite_now_tags(&text, trim_blocks);
                 blocks.learn(&text, &config);
                 containers::rewrite_literals(&text, &config).into_owned()
@@ -242,7 +254,8 @@ impl Engine {
     /// Renders `source` (a file, a name, a default, a condition, a hook) with
     /// `context`; `name` locates errors.
     pub(crate) fn render_str(&self, name: &str, source: &str, context: &Value) -> Result<String> {
-        let source = helpers::rewrite_now_tags(source, self.syntax.settings.trim_blocks);
+        let source = self.syntax.translate_lines(source);
+        let source = helpers::rewrite_now_tags(&source, self.syntax.settings.trim_blocks);
         // Errors quote the template as written: the literal rewrite keeps every line where it was.
         self.blocks.learn(&source, &self.syntax.config);
         let code = containers::rewrite_literals(&source, &self.syntax.config);
@@ -251,7 +264,8 @@ impl Engine {
 
     /// The `cookiecutter.*` names `source` reads, or why it does not parse.
     pub(crate) fn answers_used(&self, source: &str) -> std::result::Result<Vec<String>, String> {
-        let source = helpers::rewrite_now_tags(source, self.syntax.settings.trim_blocks);
+        let source = self.syntax.translate_lines(source);
+        let source = helpers::rewrite_now_tags(&source, self.syntax.settings.trim_blocks);
         let template = self
             .env
             .template_from_str(&source)
