@@ -20,7 +20,7 @@ use crate::model::{Answer, Kind, Provenance, Question};
 use crate::output::{self, DestinationLock, Staging};
 use crate::prompt::{Prompter, SecretsAskedAgain};
 use crate::render::{self, Layout, Plan};
-use crate::source::{Fetch, SourceTree, TemplateSource};
+use crate::source::{Fetch, NestedTemplate, SourceTree, TemplateSource};
 
 /// Everything [`generate`] needs to know, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -121,7 +121,10 @@ impl Rendered {
 /// `request.dry_run`). The destination is touched only once the whole
 /// project rendered and every hook succeeded.
 pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter) -> Result<Outcome> {
-    let mut tree = Arc::new(SourceTree::fetch(&request.template, &request.fetch)?);
+    let mut tree =
+        Arc::new(SourceTree::fetch_choosing(&request.template, &request.fetch, &mut |_, offered| {
+            choose_nested(offered, prompter)
+        })?);
     let hooks = tree.dialect().hooks();
     let run_hooks = !hooks.is_empty() && !request.dry_run && consent(hooks, request.hooks, prompter)?;
     let skipped_hooks = if run_hooks || request.dry_run {
@@ -354,6 +357,18 @@ fn lay_out<'a>(tree: &'a SourceTree, engine: &'a Engine, resolution: &'a Resolut
         layout.add_file(path, text.clone().into_bytes());
     }
     Ok(layout)
+}
+
+/// Which of a set of nested templates to use: asked, or the first (as
+/// cookiecutter takes it) when nobody can be asked.
+fn choose_nested(offered: &[NestedTemplate], prompter: &mut dyn Prompter) -> Result<usize> {
+    let labels: Vec<String> = offered.iter().map(|t| t.label.clone()).collect();
+    let question = Question::new("template", "Select a template".into(), Kind::Choice, labels.clone());
+    let answer = prompter.ask(&question, Some(&Answer::String(labels[0].clone())))?;
+    Ok(match answer {
+        Some(Answer::String(label)) => labels.iter().position(|l| *l == label).unwrap_or(0),
+        _ => 0,
+    })
 }
 
 /// Whether the template's hooks may run; `Ask` goes through the prompter,

@@ -10,8 +10,10 @@ mod builtin;
 mod fetch;
 mod git;
 mod listing;
+mod nested;
 
 pub use fetch::Fetch;
+pub(crate) use nested::{Chooser, NestedTemplate};
 
 use std::borrow::Cow;
 use std::fmt;
@@ -256,7 +258,24 @@ impl SourceTree {
     }
 
     /// Lists and checks a template, fetching a remote one as `fetch` says.
+    /// A set of nested templates is refused with a hint to name one.
     pub fn fetch(source: &TemplateSource, fetch: &Fetch) -> Result<SourceTree> {
+        Self::fetch_choosing(source, fetch, &mut |dir, offered| {
+            let paths: Vec<String> = offered.iter().map(|t| t.path.display().to_string()).collect();
+            Err(Error::InvalidInput(format!(
+                "{} offers several templates ({}): name one with --directory",
+                dir.display(),
+                paths.join(", ")
+            )))
+        })
+    }
+
+    /// As [`SourceTree::fetch`], choosing among nested templates with `choose`.
+    pub(crate) fn fetch_choosing(
+        source: &TemplateSource,
+        fetch: &Fetch,
+        choose: &mut Chooser,
+    ) -> Result<SourceTree> {
         match source {
             TemplateSource::Builtin => Self::load_builtin(),
             TemplateSource::BuiltinRelease(version) => {
@@ -272,23 +291,25 @@ impl SourceTree {
                 Self::load_copy(&root, scratch, registration)
             }
             TemplateSource::Directory(dir) => {
-                let mut tree = Self::load_dir(dir, None)?;
-                let absolute = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
+                let (dir, _) = nested::descend(dir, choose)?;
+                let mut tree = Self::load_dir(&dir, None)?;
+                let absolute = std::path::absolute(&dir).map_err(|e| Error::io("resolve", &dir, e))?;
                 tree.provenance.source = Some(absolute.display().to_string());
                 Ok(tree)
             }
             TemplateSource::Git { url, checkout, directory, .. } => {
                 let git::Checkout { scratch, registration, tree: checked_out, commit } =
                     git::checkout(url, checkout.as_deref(), fetch)?;
-                let mut tree =
-                    Self::load_copy(&within(&checked_out, directory.as_ref()), scratch, registration)?;
+                let (dir, directory) = descend_within(&checked_out, directory.as_ref(), choose)?;
+                let mut tree = Self::load_copy(&dir, scratch, registration)?;
                 tree.provenance =
                     Provenance::of(fetch::mask_credentials(url), Some(commit), directory.as_ref());
                 Ok(tree)
             }
             TemplateSource::Zip { location, directory, .. } => {
                 let archive::Unpacked { scratch, registration, root } = archive::unpack(location, fetch)?;
-                let mut tree = Self::load_copy(&within(&root, directory.as_ref()), scratch, registration)?;
+                let (dir, directory) = descend_within(&root, directory.as_ref(), choose)?;
+                let mut tree = Self::load_copy(&dir, scratch, registration)?;
                 let source = if archive::is_url(location) {
                     fetch::mask_credentials(location)
                 } else {
@@ -436,9 +457,17 @@ impl SourceTree {
     }
 }
 
-/// `root`, or the template `directory` inside it.
-fn within(root: &Path, directory: Option<&PathBuf>) -> PathBuf {
-    directory.map_or_else(|| root.to_owned(), |sub| root.join(sub))
+/// The template in `root` (or in `directory` inside it), through any
+/// nested templates, and its directory relative to `root` (`None`: the root).
+fn descend_within(
+    root: &Path,
+    directory: Option<&PathBuf>,
+    choose: &mut Chooser,
+) -> Result<(PathBuf, Option<PathBuf>)> {
+    let start = directory.map_or_else(|| root.to_owned(), |sub| root.join(sub));
+    let (dir, taken) = nested::descend(&start, choose)?;
+    let directory = directory.cloned().unwrap_or_default().join(taken);
+    Ok((dir, (!directory.as_os_str().is_empty()).then_some(directory)))
 }
 
 impl Provenance {

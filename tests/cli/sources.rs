@@ -191,3 +191,54 @@ fn unreadable_sources_and_answers_for_another_template_are_usage_errors() {
         )
         .run();
 }
+
+#[test]
+fn nested_templates_are_chosen_and_the_choice_recorded() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "tpl/cookiecutter.json",
+        r#"{"templates": {"web": {"path": "./web", "title": "Web"}, "cli": {"path": "cli", "title": "CLI"}}}"#,
+    );
+    scratch.write("tpl/web/cookiecutter.json", r#"{"name": "web-app"}"#);
+    scratch.write("tpl/web/{{cookiecutter.name}}/README.md", "web\n");
+    scratch.write("tpl/cli/cookiecutter.json", r#"{"name": "cli-app"}"#);
+    scratch.write("tpl/cli/{{cookiecutter.name}}/README.md", "cli\n");
+    // Nobody to ask: the first, as cookiecutter takes it; --directory names another.
+    isolated(&scratch)
+        .args(&["tpl", "--no-input", "-o", "first"])
+        .leaves_file("first/web-app/README.md", "web\n")
+        .run();
+    isolated(&scratch)
+        .args(&["tpl", "--directory", "cli", "--no-input", "-o", "named"])
+        .leaves_file("named/cli-app/README.md", "cli\n")
+        .run();
+    // Commands that cannot ask say how to choose.
+    isolated(&scratch)
+        .args(&["vars", "-t", "tpl"])
+        .status(2)
+        .stderr_contains("name one with --directory")
+        .run();
+    // From git, the record names the chosen template, so an update needs no choice.
+    git(&scratch.path("tpl"), &["init", "--quiet"]);
+    git(&scratch.path("tpl"), &["add", "-A"]);
+    git(&scratch.path("tpl"), &["commit", "--quiet", "-m", "v1"]);
+    let url = format!("file://{}", scratch.path("tpl").display());
+    isolated(&scratch).args(&[&url, "--record", "--no-input"]).run();
+    let record = fs::read_to_string(scratch.path("web-app/.cruft.json")).unwrap();
+    assert!(record.contains("\"directory\": \"web\""), "{record}");
+    scratch.write("tpl/web/{{cookiecutter.name}}/README.md", "web v2\n");
+    git(&scratch.path("tpl"), &["commit", "--quiet", "-am", "v2"]);
+    isolated(&scratch)
+        .in_dir("web-app")
+        .args(&["update", "--allow-dirty"])
+        .leaves_file("web-app/README.md", "web v2\n")
+        .run();
+    // A path that climbs out of the template is refused.
+    scratch.write("tpl/cookiecutter.json", r#"{"templates": {"x": {"path": "../elsewhere"}}}"#);
+    isolated(&scratch)
+        .args(&["tpl", "--no-input", "-o", "out"])
+        .status(3)
+        .stderr_contains("must stay inside the template")
+        .leaves_no("out")
+        .run();
+}

@@ -73,7 +73,10 @@ impl Definition {
         let variables: IndexMap<String, Json> = object.into_iter().collect();
         for key in ["template", "templates"] {
             if variables.contains_key(key) {
-                return Err(problem(format!("nested templates (`{key}`) are not supported")));
+                return Err(Error::InvalidInput(format!(
+                    "{} offers nested templates (`{key}`): name one with --directory",
+                    path.display()
+                )));
             }
         }
         let strings = |key: &str| -> Result<Vec<String>> {
