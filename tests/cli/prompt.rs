@@ -95,3 +95,26 @@ fn given_values_are_not_asked_again_and_no_input_never_asks() {
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&mut p), 2);
 }
+
+#[test]
+fn a_nested_template_is_chosen_at_the_terminal() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "tpl/cookiecutter.json",
+        r#"{"templates": {"web": {"path": "web", "title": "Web", "description": "an API"}, "cli": {"path": "cli", "title": "CLI"}}}"#,
+    );
+    for (name, body) in [("web", "web\n"), ("cli", "cli\n")] {
+        scratch.write(&format!("tpl/{name}/cookiecutter.json"), format!(r#"{{"name": "{name}-app"}}"#));
+        scratch.write(&format!("tpl/{name}/{{{{cookiecutter.name}}}}/README.md"), body);
+    }
+    let mut p = spawn(&scratch, &["-t", "tpl"]);
+    p.exp_string("Select a template").unwrap();
+    p.exp_string("Web (an API)").unwrap();
+    p.send("\x1b[B").unwrap(); // arrow down to CLI
+    p.send_line("").unwrap();
+    p.exp_string("name").unwrap();
+    p.send_line("").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(std::fs::read_to_string(scratch.path("cli-app/README.md")).unwrap(), "cli\n");
+}
