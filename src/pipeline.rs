@@ -38,6 +38,9 @@ pub struct Request {
     pub dry_run: bool,
     /// Whether a template's hooks may run.
     pub hooks: Consent,
+    /// Whether a cookiecutter template's own Jinja2 extensions (Python
+    /// modules in the template) may run; `--accept-hooks yes` allows them too.
+    pub extensions: Consent,
     /// The clock and the seed templates see.
     pub determinism: Determinism,
     /// What a render may cost.
@@ -59,6 +62,7 @@ impl Request {
             on_existing: OnExisting::Refuse,
             dry_run: false,
             hooks: Consent::Ask,
+            extensions: Consent::Ask,
             determinism: Determinism::default(),
             limits: Limits::default(),
             fetch: Fetch::default(),
@@ -126,7 +130,9 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
             choose_nested(offered, prompter)
         })?);
     let hooks = tree.dialect().hooks();
-    let run_hooks = !hooks.is_empty() && !request.dry_run && consent(hooks, request.hooks, prompter)?;
+    let run_hooks =
+        !hooks.is_empty() && !request.dry_run && consent(&hook_question(hooks), request.hooks, prompter)?;
+    let run_extensions = may_run_extensions(&tree, request, prompter)?;
     let skipped_hooks = if run_hooks || request.dry_run {
         Vec::new()
     } else {
@@ -136,7 +142,7 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
     if run_hooks && hooks.iter().any(|h| h.stage == Stage::PrePrompt) {
         tree = Arc::new(run_pre_prompt(&tree, request.determinism)?);
     }
-    let engine = engine_for(&tree, request.determinism, request.limits);
+    let engine = engine_for(&tree, request.determinism, request.limits, run_extensions)?;
     // Regenerated from a project's record, which never holds secrets: each is asked for again.
     let mut regenerating = SecretsAskedAgain { given: &request.given, inner: prompter };
     let prompter: &mut dyn Prompter =
@@ -198,7 +204,8 @@ pub fn render_project(
     limits: Limits,
     output_dir: &Path,
 ) -> Result<Rendered> {
-    let engine = engine_for(tree, determinism, limits);
+    // `check` is the template maintainer's: the template's own extensions run.
+    let engine = engine_for(tree, determinism, limits, true)?;
     // Neither `_template` nor the record's source: what renders must not
     // depend on how or where the template was named.
     let resolution = tree.dialect().resolve(given, prompter, &engine, &origin(tree, None, output_dir)?)?;
@@ -215,7 +222,7 @@ pub(crate) fn render_as_generated(
     prompter: &mut dyn Prompter,
     report: Reporter,
 ) -> Result<Rendered> {
-    let engine = engine_for(tree, request.determinism, request.limits);
+    let engine = engine_for(tree, request.determinism, request.limits, request.extensions == Consent::Yes)?;
     let origin = origin(tree, Some(request), &request.output_dir)?;
     let resolution = tree.dialect().resolve(&request.given, prompter, &engine, &origin)?;
     let plan = lay_out(tree, &engine, &resolution)?.render(report)?;
@@ -224,9 +231,26 @@ pub(crate) fn render_as_generated(
 
 /// The engine for rendering `tree`: its syntax, plus a loader that resolves
 /// `include` and `extends` like cookiecutter's (the project directory
-/// first, then the dialect's include directories).
-fn engine_for(tree: &Arc<SourceTree>, determinism: Determinism, limits: Limits) -> Engine {
+/// first, then the dialect's include directories), plus the template's own
+/// extensions when `run_extensions` (without, a template that has any is refused).
+fn engine_for(
+    tree: &Arc<SourceTree>,
+    determinism: Determinism,
+    limits: Limits,
+    run_extensions: bool,
+) -> Result<Engine> {
     let mut engine = Engine::new(tree.dialect().syntax(), determinism).with_limits(limits);
+    let extensions = tree.dialect().local_extensions();
+    if let (false, Some(dir)) = (extensions.is_empty(), &tree.dir) {
+        if !run_extensions {
+            return Err(Error::InvalidInput(format!(
+                "the template's extensions ({}) are its own Python code: pass --accept-extensions yes (or \
+                 --accept-hooks yes) to run them",
+                extensions.join(", ")
+            )));
+        }
+        engine.load_extensions(dir, extensions)?;
+    }
     let tree = Arc::clone(tree);
     engine.set_loader(Box::new(move |name| {
         let candidates =
@@ -240,7 +264,7 @@ fn engine_for(tree: &Arc<SourceTree>, determinism: Determinism, limits: Limits) 
         }
         Ok(None)
     }));
-    engine
+    Ok(engine)
 }
 
 /// Writes the project laid out in `layout` to `destination` through a
@@ -371,24 +395,54 @@ fn choose_nested(offered: &[NestedTemplate], prompter: &mut dyn Prompter) -> Res
     })
 }
 
-/// Whether the template's hooks may run; `Ask` goes through the prompter,
-/// which without a terminal keeps the safe default (no).
-pub(crate) fn consent(hooks: &[Hook], consent: Consent, prompter: &mut dyn Prompter) -> Result<bool> {
+/// The question that asks whether `hooks` may run.
+pub(crate) fn hook_question(hooks: &[Hook]) -> Question {
+    let names: Vec<&str> = hooks.iter().map(|h| h.file_name.as_str()).collect();
+    Question {
+        help: Some("Hooks are scripts from the template that run on this machine.".into()),
+        ..Question::new(
+            "accept_hooks",
+            format!("Run the template's hooks ({})?", names.join(", ")),
+            Kind::Bool,
+            Vec::new(),
+        )
+    }
+}
+
+/// Whether `tree`'s own Jinja2 extensions may run: allowed by
+/// `--accept-extensions` or `--accept-hooks yes`, else asked.
+pub(crate) fn may_run_extensions(
+    tree: &SourceTree,
+    request: &Request,
+    prompter: &mut dyn Prompter,
+) -> Result<bool> {
+    let extensions = tree.dialect().local_extensions();
+    if extensions.is_empty() {
+        return Ok(false);
+    }
+    if request.hooks == Consent::Yes {
+        return Ok(true);
+    }
+    let question = Question {
+        help: Some("Extensions are Python modules from the template that run on this machine.".into()),
+        ..Question::new(
+            "accept_extensions",
+            format!("Run the template's Jinja2 extensions ({})?", extensions.join(", ")),
+            Kind::Bool,
+            Vec::new(),
+        )
+    };
+    consent(&question, request.extensions, prompter)
+}
+
+/// Whether the template's code `question` asks about may run; `Ask` goes
+/// through the prompter, which without a terminal keeps the safe default (no).
+pub(crate) fn consent(question: &Question, consent: Consent, prompter: &mut dyn Prompter) -> Result<bool> {
     Ok(match consent {
         Consent::Yes => true,
         Consent::No => false,
         Consent::Ask => {
-            let names: Vec<&str> = hooks.iter().map(|h| h.file_name.as_str()).collect();
-            let question = Question {
-                help: Some("Hooks are scripts from the template that run on this machine.".into()),
-                ..Question::new(
-                    "accept_hooks",
-                    format!("Run the template's hooks ({})?", names.join(", ")),
-                    Kind::Bool,
-                    Vec::new(),
-                )
-            };
-            matches!(prompter.ask(&question, Some(&Answer::Bool(false)))?, Some(Answer::Bool(true)))
+            matches!(prompter.ask(question, Some(&Answer::Bool(false)))?, Some(Answer::Bool(true)))
         }
     })
 }

@@ -103,6 +103,11 @@ pub(super) struct NewArgs {
     /// terminal; without one, hooks are skipped with a warning).
     #[arg(long, value_name = "WHEN")]
     pub(super) accept_hooks: Option<HookConsent>,
+    /// Run a cookiecutter template's own Jinja2 extensions (Python modules in the template):
+    /// yes, no, or ask (the default at a terminal; without one, such a template is refused).
+    /// --accept-hooks yes allows them too.
+    #[arg(long, value_name = "WHEN")]
+    pub(super) accept_extensions: Option<HookConsent>,
     /// Print only errors.
     #[arg(short, long, conflicts_with = "verbose")]
     pub(super) quiet: bool,
@@ -145,6 +150,9 @@ pub(super) struct UpdateArgs {
     /// (they are told the operation is an update): yes, no, or ask (the default at a terminal).
     #[arg(long, value_name = "WHEN")]
     pub(super) accept_hooks: Option<HookConsent>,
+    /// Run the template's own Jinja2 extensions while rendering: yes, no, or ask (see `stamp new`).
+    #[arg(long, value_name = "WHEN")]
+    pub(super) accept_extensions: Option<HookConsent>,
 }
 
 #[derive(Debug, Args)]

@@ -98,6 +98,7 @@ fn new(args: &NewArgs) -> Result<()> {
         },
         dry_run: args.dry_run,
         hooks: Consent::Ask,
+        extensions: Consent::Ask,
         determinism: determinism_from_env(None)?,
         limits: limits_from_env()?,
         fetch: fetch_settings(&config, args.refresh)?,
@@ -108,7 +109,11 @@ fn new(args: &NewArgs) -> Result<()> {
     let answers_on_stdin = args.answers.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let interactive =
         !args.no_input && !answers_on_stdin && std::io::stdin().is_terminal() && stderr_is_terminal;
-    let request = Request { hooks: HookConsent::resolve(args.accept_hooks, interactive), ..request };
+    let request = Request {
+        hooks: HookConsent::resolve(args.accept_hooks, interactive),
+        extensions: HookConsent::resolve(args.accept_extensions, interactive),
+        ..request
+    };
     let mut prompter: Box<dyn Prompter> =
         if interactive { Box::new(TerminalPrompter::default()) } else { Box::new(NoPrompter) };
     install_signal_handler();

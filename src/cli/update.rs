@@ -44,6 +44,7 @@ pub(super) fn update(args: UpdateArgs) -> Result<u8> {
     request.fetch = fetch_settings(&config, args.refresh)?;
     let interactive = !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     request.hooks = HookConsent::resolve(args.accept_hooks, interactive);
+    request.extensions = HookConsent::resolve(args.accept_extensions, interactive);
     let mut prompter: Box<dyn Prompter> =
         if interactive { Box::new(TerminalPrompter::default()) } else { Box::new(NoPrompter) };
     install_signal_handler();

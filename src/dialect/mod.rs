@@ -44,6 +44,12 @@ pub(crate) trait Dialect: fmt::Debug + Send + Sync {
         &[]
     }
 
+    /// Jinja2 extensions that are the template's own Python code, run only
+    /// with the user's consent.
+    fn local_extensions(&self) -> &[String] {
+        &[]
+    }
+
     /// Whether the project keeps a record of where its template came from
     /// (and so needs the template's content digest when it has no commit).
     fn records_provenance(&self) -> bool {

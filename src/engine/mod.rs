@@ -8,6 +8,7 @@
 
 mod blocks;
 mod containers;
+mod extensions;
 mod filters;
 mod helpers;
 mod line_syntax;
@@ -238,6 +239,12 @@ impl Engine {
                 containers::rewrite_literals(&text, &config).into_owned()
             }))
         });
+    }
+
+    /// Runs the template's own Jinja2 extensions `names` (modules in
+    /// `template_dir`) in Python, and lets templates use what they add.
+    pub(crate) fn load_extensions(&mut self, template_dir: &std::path::Path, names: &[String]) -> Result<()> {
+        extensions::load(&mut self.env, template_dir, names)
     }
 
     /// The environment itself, for tests that add templates to it.

@@ -92,6 +92,7 @@ pub(super) fn as_generated(request: &UpdateRequest, source: TemplateSource, give
     generated.determinism = request.determinism;
     generated.limits = request.limits;
     generated.fetch = request.fetch.clone();
+    generated.extensions = request.extensions;
     generated
 }
 

@@ -25,7 +25,7 @@ use crate::events::Reporter;
 use crate::given::Given;
 use crate::hooks::{Consent, Hook, Operation, Stage};
 use crate::output::{self, DestinationLock, Staging};
-use crate::pipeline::{consent, render_as_generated};
+use crate::pipeline::{consent, hook_question, may_run_extensions, render_as_generated};
 use crate::prompt::{Prompter, SecretsAskedAgain};
 use crate::render::{Plan, PlannedEntry, PlannedFile};
 use crate::source::{Fetch, SourceTree};
@@ -66,6 +66,9 @@ pub struct UpdateRequest {
     /// Whether the new version's `post_gen_project` hooks may run in the
     /// project once the update is committed (never while rendering).
     pub hooks: Consent,
+    /// Whether the template's own Jinja2 extensions may run while both
+    /// versions render (`hooks` = yes allows them too).
+    pub extensions: Consent,
 }
 
 impl UpdateRequest {
@@ -82,6 +85,7 @@ impl UpdateRequest {
             fetch: Fetch::default(),
             allow_dirty: false,
             hooks: Consent::No,
+            extensions: Consent::No,
         }
     }
 }
@@ -151,8 +155,17 @@ pub fn update(
     // Asked before anything is decided; they run after the commit, in the project.
     let post_hooks: Vec<Hook> =
         their_tree.dialect().hooks().iter().filter(|h| h.stage == Stage::PostGenProject).cloned().collect();
-    let run_hooks =
-        !post_hooks.is_empty() && !request.dry_run && consent(&post_hooks, request.hooks, prompter)?;
+    let run_hooks = !post_hooks.is_empty()
+        && !request.dry_run
+        && consent(&hook_question(&post_hooks), request.hooks, prompter)?;
+    // Both versions render with the extensions, or neither does.
+    let mut asked = as_generated(request, base.latest.clone(), Given::default());
+    asked.extensions = request.extensions;
+    asked.hooks = request.hooks;
+    let extensions = may_run_extensions(&their_tree, &asked, prompter)?
+        || may_run_extensions(&base_tree, &asked, prompter)?;
+    let request =
+        &UpdateRequest { extensions: if extensions { Consent::Yes } else { Consent::No }, ..request.clone() };
     // Theirs: recorded answers for questions that remain, changed by what is given now.
     let mut their_given = base.recorded.clone();
     their_given.retain_known(their_tree.manifest());

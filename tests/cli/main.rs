@@ -6,6 +6,7 @@ mod archives;
 mod check;
 mod config;
 mod errors;
+mod extensions;
 mod generate;
 mod hardening;
 mod prompt;

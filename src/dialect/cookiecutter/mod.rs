@@ -52,6 +52,8 @@ pub(crate) struct Definition {
     /// The questions as stamp sees them.
     manifest: Manifest,
     hooks: Vec<Hook>,
+    /// `_extensions` naming modules of the template itself.
+    local_extensions: Vec<String>,
 }
 
 impl Definition {
@@ -93,13 +95,25 @@ impl Definition {
                 Some(_) => Err(problem(format!("`{key}` must be a list"))),
             }
         };
+        let mut local_extensions = Vec::new();
         for extension in strings("_extensions")? {
-            if !KNOWN_EXTENSIONS.contains(&extension.as_str()) {
-                return Err(problem(format!(
-                    "extension `{extension}` is not available: stamp cannot load Python modules; it provides {}",
-                    KNOWN_EXTENSIONS.join(", ")
-                )));
+            if KNOWN_EXTENSIONS.contains(&extension.as_str()) {
+                continue;
             }
+            // A module of the template's own, as cookiecutter finds it (the template is on sys.path).
+            let module = extension.split('.').next().unwrap_or_default();
+            if !module.is_empty()
+                && (dir.join(format!("{module}.py")).is_file()
+                    || dir.join(module).join("__init__.py").is_file())
+            {
+                local_extensions.push(extension);
+                continue;
+            }
+            return Err(problem(format!(
+                "extension `{extension}` is not available: it is neither one stamp provides ({}) nor a module \
+                 in the template",
+                KNOWN_EXTENSIONS.join(", ")
+            )));
         }
         if let Some(value) = variables.get("_new_lines") {
             check_new_lines(value).map_err(problem)?;
@@ -126,6 +140,7 @@ impl Definition {
             syntax,
             manifest: Manifest { info: TemplateInfo::default(), questions: Vec::new() },
             hooks: hooks::find(dir)?,
+            local_extensions,
         };
         definition.manifest = definition.derive_manifest(&name.unwrap_or_else(|| "template".into()));
         Ok(definition)
@@ -253,6 +268,10 @@ impl Dialect for Definition {
 
     fn hooks(&self) -> &[Hook] {
         &self.hooks
+    }
+
+    fn local_extensions(&self) -> &[String] {
+        &self.local_extensions
     }
 
     fn resolve(
