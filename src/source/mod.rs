@@ -302,8 +302,12 @@ fn descend_within(
 ) -> Result<(PathBuf, Option<PathBuf>)> {
     let start = directory.map_or_else(|| root.to_owned(), |sub| root.join(sub));
     let (dir, taken) = nested::descend(&start, choose)?;
-    let directory = directory.cloned().unwrap_or_default().join(taken);
-    Ok((dir, (!directory.as_os_str().is_empty()).then_some(directory)))
+    let directory = match (directory, taken.as_os_str().is_empty()) {
+        (directory, true) => directory.cloned(),
+        (Some(directory), false) => Some(directory.join(taken)),
+        (None, false) => Some(taken),
+    };
+    Ok((dir, directory))
 }
 
 impl Provenance {
