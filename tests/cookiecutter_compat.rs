@@ -16,6 +16,7 @@
 //! Per-case files (read by this test, never by the tools):
 //! - `answers.txt`: `KEY=VALUE` lines (blank lines and `#` comments skipped) given to both tools
 //!   as extra context, in file order.
+//! - `default_context.json`: the `default_context` of the configuration both tools read.
 //! - `expect`: the first non-comment line is one of
 //!   - `fail [CODE|* [TEXT...]]`: cookiecutter fails, so stamp must fail too (with exit CODE if
 //!     given, `*` for any, and TEXT in its output if given) and leave the output directory
@@ -227,8 +228,11 @@ fn run_case(case: &Case, reference: &Path, selftest: bool) -> Option<String> {
     let cwd = work.join("cwd");
     fs::create_dir_all(&cwd).unwrap();
     let config = work.join("cookiecutter-config.json");
+    // A case's `default_context.json` is the user's configured defaults, for both tools.
+    let defaults = fs::read_to_string(case.dir.join("default_context.json")).unwrap_or_else(|_| "{}".into());
     let config_text = format!(
-        "{{\"default_context\": {{}}, \"abbreviations\": {{}}, \"replay_dir\": \"{}\", \"cookiecutters_dir\": \"{}\"}}\n",
+        "{{\"default_context\": {}, \"abbreviations\": {{}}, \"replay_dir\": \"{}\", \"cookiecutters_dir\": \"{}\"}}\n",
+        defaults.trim(),
         work.join("replay").display(),
         work.join("cookiecutters").display()
     );

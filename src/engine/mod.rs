@@ -14,6 +14,9 @@ mod helpers;
 mod line_syntax;
 mod python;
 mod slugify;
+mod unicode_spaces;
+
+use std::borrow::Cow;
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
@@ -171,6 +174,32 @@ impl Default for Limits {
     }
 }
 
+/// What every source goes through before minijinja compiles it, so that no
+/// caller can forget a step: what Jinja2 reads and minijinja lexes otherwise
+/// is translated (Unicode spaces in tags, line statements, `{% now %}`), the
+/// blocks it defines are noted for `self`, and, where it mutates them, its
+/// list and dict literals are made mutable. Returns the source as errors
+/// quote it (every line where it was written) and the code to compile.
+fn prepare<'s>(source: &'s str, syntax: &Syntax, blocks: &blocks::Blocks) -> (Cow<'s, str>, Cow<'s, str>) {
+    let shown = then(unicode_spaces::as_spaces(source, &syntax.config), |text| syntax.translate_lines(text));
+    let shown = then(shown, |text| helpers::rewrite_now_tags(text, syntax.settings.trim_blocks));
+    blocks.learn(&shown, &syntax.config);
+    let code = match containers::rewrite_literals(&shown, &syntax.config) {
+        Cow::Owned(code) => Cow::Owned(code),
+        Cow::Borrowed(_) => shown.clone(),
+    };
+    (shown, code)
+}
+
+/// `text` after `step`, borrowing as long as no step changed anything.
+fn then(text: Cow<'_, str>, step: impl FnOnce(&str) -> Cow<'_, str>) -> Cow<'_, str> {
+    let changed = match step(&text) {
+        Cow::Owned(changed) => Some(changed),
+        Cow::Borrowed(_) => None,
+    };
+    changed.map_or(text, Cow::Owned)
+}
+
 /// Resolves `include` and `extends`: the template's text by name, `None`
 /// when there is none.
 pub(crate) type Loader = dyn Fn(&str) -> std::result::Result<Option<String>, String> + Send + Sync;
@@ -221,9 +250,7 @@ impl Engine {
 
     /// Lets templates `include` and `extends` what `loader` finds.
     pub(crate) fn set_loader(&mut self, loader: Box<Loader>) {
-        let trim_blocks = self.syntax.settings.trim_blocks;
         let syntax = self.syntax.clone();
-        let config = self.syntax.config.clone();
         let blocks = std::sync::Arc::clone(&self.blocks);
         self.env.set_loader(move |name| {
             let text = loader(name)
@@ -233,10 +260,8 @@ impl Engine {
                 // normalised by its caller, which writes its own line endings back.
                 let text =
                     if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
-                let text = syntax.translate_lines(&text);
-                let text = helpers::rewrite_now_tags(&text, trim_blocks);
-                blocks.learn(&text, &config);
-                containers::rewrite_literals(&text, &config).into_owned()
+                let (_, code) = prepare(&text, &syntax, &blocks);
+                code.into_owned()
             }))
         });
     }
@@ -261,18 +286,13 @@ impl Engine {
     /// Renders `source` (a file, a name, a default, a condition, a hook) with
     /// `context`; `name` locates errors.
     pub(crate) fn render_str(&self, name: &str, source: &str, context: &Value) -> Result<String> {
-        let source = self.syntax.translate_lines(source);
-        let source = helpers::rewrite_now_tags(&source, self.syntax.settings.trim_blocks);
-        // Errors quote the template as written: the literal rewrite keeps every line where it was.
-        self.blocks.learn(&source, &self.syntax.config);
-        let code = containers::rewrite_literals(&source, &self.syntax.config);
+        let (source, code) = prepare(source, &self.syntax, &self.blocks);
         self.env.render_named_str(name, &code, context).map_err(|err| Error::render(name, Some(&source), err))
     }
 
     /// The `cookiecutter.*` names `source` reads, or why it does not parse.
     pub(crate) fn answers_used(&self, source: &str) -> std::result::Result<Vec<String>, String> {
-        let source = self.syntax.translate_lines(source);
-        let source = helpers::rewrite_now_tags(&source, self.syntax.settings.trim_blocks);
+        let (source, _) = prepare(source, &self.syntax, &self.blocks);
         let template = self
             .env
             .template_from_str(&source)

@@ -303,3 +303,15 @@ fn verbose_runs_list_every_file() {
         .stderr_starts_with("  identical .stamp-answers.toml\n  overwrite README.md\nGenerated demo ")
         .run();
 }
+
+#[test]
+fn a_number_choice_given_as_text_picks_the_option_as_the_template_sees_it() {
+    // cookiecutter refuses `py=3.9` for the options [3.7, 3.9] (the text is not the number); the
+    // user means the option that prints as 3.9, which the template sees as the text "3.9".
+    Test::new()
+        .file("tpl/cookiecutter.json", r#"{"name": "app", "py": [3.7, 3.9]}"#)
+        .file("tpl/{{cookiecutter.name}}/a.txt", "{{ cookiecutter.py.replace('.', '') }}\n")
+        .args(&["tpl", "--no-input", "py=3.9"])
+        .leaves_file("app/a.txt", "39\n")
+        .run();
+}

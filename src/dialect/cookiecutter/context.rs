@@ -31,7 +31,7 @@ impl Definition {
         // keys the template lacks and values it cannot take are passed over.
         for (key, value) in given.defaults() {
             if let Some(current) = variables.get_mut(key)
-                && let Ok(replaced) = override_value(current, value)
+                && let Ok(replaced) = override_value(current, value, Match::Python)
             {
                 *current = replaced;
             }
@@ -53,9 +53,10 @@ impl Definition {
             } else if key.starts_with("__") {
                 render_variable(engine, key, raw, &context())?
             } else if given_keys.contains(key) && !matches!(raw, Json::Object(_)) {
-                // Given values are data: validated in apply_overrides, never rendered.
+                // Given values are data: validated in apply_overrides, never rendered. A given
+                // choice picks the template's option, which renders as cookiecutter renders options.
                 match raw {
-                    Json::Array(options) => to_value(&options[0]),
+                    Json::Array(options) => render_variable(engine, key, &options[0], &context())?,
                     other => to_value(other),
                 }
             } else {
@@ -155,7 +156,7 @@ impl Definition {
                     known,
                 });
             };
-            *current = override_value(current, value).map_err(invalid)?;
+            *current = override_value(current, value, Match::Given).map_err(invalid)?;
             if key == "_new_lines" {
                 check_new_lines(current).map_err(invalid)?;
             }
@@ -165,7 +166,31 @@ impl Definition {
     }
 }
 
-fn override_value(current: &Json, given: &GivenValue) -> std::result::Result<Json, String> {
+/// How a value picks one of a choice's options.
+#[derive(Clone, Copy)]
+enum Match {
+    /// Python's `==`, as cookiecutter matches `default_context` (`3.9` picks
+    /// the option `3.9`; the text `"3.9"` picks nothing, and the default stays).
+    Python,
+    /// As the user means it: by value, or by the text the option prints as
+    /// (`py=3.9` on the command line picks the option `3.9`).
+    Given,
+}
+
+/// Python's `==` between an option and a given scalar.
+fn python_eq(option: &Json, raw: &RawValue) -> bool {
+    match (option, raw) {
+        (Json::String(s), RawValue::Text(t)) => s == t,
+        (Json::Bool(b), RawValue::Bool(c)) => b == c,
+        #[allow(clippy::cast_precision_loss, clippy::float_cmp)] // Python compares int and float numerically
+        (Json::Number(n), RawValue::Integer(i)) => n.as_i64() == Some(*i) || n.as_f64() == Some(*i as f64),
+        #[allow(clippy::float_cmp)]
+        (Json::Number(n), RawValue::Float(x)) => n.as_f64() == Some(*x),
+        _ => false,
+    }
+}
+
+fn override_value(current: &Json, given: &GivenValue, how: Match) -> std::result::Result<Json, String> {
     let shown = |options: &[Json]| options.iter().map(python_str).collect::<Vec<_>>().join(", ");
     Ok(match (current, &given.raw) {
         (Json::Array(options), RawValue::List(items)) => {
@@ -177,10 +202,17 @@ fn override_value(current: &Json, given: &GivenValue) -> std::result::Result<Jso
             Json::Array(items)
         }
         (Json::Array(options), raw) => {
-            let text = Json::String(raw.as_text()?);
-            let Some(index) = options.iter().position(|o| o == &text || python_str(o) == python_str(&text))
-            else {
-                return Err(format!("{} is not one of: {}", python_str(&text), shown(options)));
+            let index = match how {
+                Match::Python => options.iter().position(|o| python_eq(o, raw)),
+                Match::Given => options.iter().position(|o| python_eq(o, raw)).or_else(|| {
+                    let text = raw.as_text().ok()?;
+                    options.iter().position(|o| python_str(o) == text)
+                }),
+            };
+            let Some(index) = index else {
+                let shown_raw =
+                    raw.as_text().map_or_else(|_| raw.describe(), |t| python_str(&Json::String(t)));
+                return Err(format!("{shown_raw} is not one of: {}", shown(options)));
             };
             let mut reordered = options.clone();
             let chosen = reordered.remove(index);
@@ -199,7 +231,7 @@ fn override_value(current: &Json, given: &GivenValue) -> std::result::Result<Jso
                 let nested = GivenValue { raw: v.clone(), origin: given.origin.clone() };
                 let value = match (merged.get(k), v) {
                     (Some(existing @ Json::Object(_)), RawValue::Table(_)) => {
-                        override_value(existing, &nested)?
+                        override_value(existing, &nested, how)?
                     }
                     _ => raw_to_json(v)?,
                 };
