@@ -9,6 +9,7 @@ use std::sync::Arc;
 use minijinja::Value;
 
 use crate::changeset::{self, Action, OnExisting};
+use crate::destination::DestinationWatch;
 use crate::dialect::{Origin, Resolution};
 use crate::engine::{Determinism, Engine, Limits};
 use crate::error::{Error, Result};
@@ -147,6 +148,14 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
     let mut regenerating = SecretsAskedAgain { given: &request.given, inner: prompter };
     let prompter: &mut dyn Prompter =
         if request.given.template().is_some() { &mut regenerating } else { regenerating.inner };
+    // An existing project is reported once the answers name it, not after every question.
+    let mut watch;
+    let prompter: &mut dyn Prompter = if request.on_existing == OnExisting::Refuse {
+        watch = DestinationWatch::new(prompter, &engine, &tree.top, &request.output_dir, &request.given);
+        &mut watch
+    } else {
+        prompter
+    };
     let resolution = tree.dialect().resolve(
         &request.given,
         prompter,

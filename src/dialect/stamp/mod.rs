@@ -4,6 +4,8 @@
 mod answers;
 mod manifest;
 
+pub(crate) use answers::answer_value;
+
 use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
