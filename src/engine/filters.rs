@@ -1,313 +1,141 @@
-//! The filters templates rely on beyond minijinja's own: cookiecutter's
-//! `slugify` and `jsonify`, Jinja2's `tojson`, `center` and `truncate` as
-//! Jinja2 behaves, and stamp's `yaml_quote`.
+//! The filters and tests templates use, as Jinja2 and cookiecutter define
+//! them: cookiecutter's `slugify` and `jsonify`; Jinja2's builtins wherever
+//! minijinja's differ (signature, positional arguments, defaults, Python
+//! semantics), registered over minijinja's; and stamp's `yaml_quote`.
+//! Each submodule holds one family; `tests/jinja_differential.rs` checks
+//! them against real Jinja2.
 
 // minijinja hands filters their arguments by value.
 #![allow(clippy::needless_pass_by_value)]
 
+mod args;
+mod collections;
+mod html;
+mod json;
+mod numbers;
+mod percent;
+mod pprint;
+mod text;
+mod textwrap;
+
 use minijinja::value::{Kwargs, Rest, Value, ValueKind};
 use minijinja::{Error, ErrorKind};
 
-use super::python;
+pub(crate) use json::{JsonStyle, python_json};
+
 use super::slugify::{self, Options};
 
-/// Registers the filters on an environment.
+/// Registers the filters and tests on an environment (after minijinja's and
+/// minijinja-contrib's, which some of them replace).
 pub(crate) fn add_filters(env: &mut minijinja::Environment) {
     env.add_filter("slugify", slugify_filter);
-    env.add_filter("jsonify", jsonify);
-    env.add_filter("tojson", tojson);
-    env.add_filter("center", |text: &str, width: Option<usize>| {
-        let width = width.unwrap_or(80);
-        python::check_width("center", width).map(|()| python::center(text, width, ' '))
+    env.add_filter("format", format);
+    env.add_filter("pprint", pprint::pprint);
+    json::add(env);
+    text::add(env);
+    numbers::add(env);
+    collections::add(env);
+    html::add(env);
+    // Jinja2: anything with a length and items (strings and mappings too).
+    env.add_test("sequence", |value: Value| {
+        matches!(value.kind(), ValueKind::Seq | ValueKind::Map | ValueKind::String)
     });
-    env.add_filter("truncate", truncate);
-    env.add_filter("yaml_quote", yaml_quote);
+    // Jinja2: Python's `callable`, which functions and macros are.
+    env.add_test("callable", |value: Value| value.kind() == ValueKind::Plain);
 }
 
-/// A YAML double-quoted scalar holding `text` unchanged: quotes, backslashes
-/// and control characters escaped, everything else (unicode included) as is.
-/// Unlike `tojson`, which must match Jinja2 and escapes non-ASCII as UTF-16,
-/// this is valid YAML for any value.
-fn yaml_quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            // Outside YAML's printable set, or read as line breaks or a byte-order mark.
-            c if !is_yaml_printable(c) || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                match c as u32 {
-                    code @ 0..=0xff => out.push_str(&format!("\\x{code:02x}")),
-                    code @ 0x100..=0xffff => out.push_str(&format!("\\u{code:04x}")),
-                    code => out.push_str(&format!("\\U{code:08x}")),
-                }
-            }
-            c => out.push(c),
-        }
+/// Jinja2's `format(*args, **kwargs)`: `str(value) % args`, or `% kwargs`.
+fn format(value: Value, rest: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+    let names: Vec<String> = kwargs.args().map(str::to_owned).collect();
+    if !rest.is_empty() && !names.is_empty() {
+        return Err(args::invalid("format: can't handle positional and keyword arguments at the same time"));
     }
-    out.push('"');
-    out
+    let text = args::py_str(&value)?;
+    if names.is_empty() {
+        return percent::format(&text, percent::Operand::Tuple(&rest));
+    }
+    let mapping: Vec<(String, Value)> = names
+        .into_iter()
+        .map(|name| kwargs.get::<Value>(&name).map(|v| (name, v)))
+        .collect::<Result<_, _>>()?;
+    percent::format(&text, percent::Operand::Single(&super::map(mapping)))
 }
 
-/// Jinja2's `truncate(length=255, killwords=False, end='...', leeway=5)`,
-/// positional or by keyword.
-fn truncate(text: &str, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
-    let arg = |index: usize, name: &str| -> Result<Option<Value>, Error> {
-        match args.get(index) {
-            Some(value) => Ok(Some(value.clone())),
-            None => kwargs.get::<Option<Value>>(name),
-        }
+/// cookiecutter's `slugify` filter: python-slugify's thirteen parameters,
+/// positional or by keyword, flags true or false as Python reads them.
+fn slugify_filter(value: Value, rest: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
+    let [
+        entities,
+        decimal,
+        hexadecimal,
+        max_length,
+        word_boundary,
+        separator,
+        save_order,
+        stopwords,
+        regex_pattern,
+        lowercase,
+        replacements,
+        allow_unicode,
+    ] = args::bind(
+        "slugify",
+        [
+            "entities",
+            "decimal",
+            "hexadecimal",
+            "max_length",
+            "word_boundary",
+            "separator",
+            "save_order",
+            "stopwords",
+            "regex_pattern",
+            "lowercase",
+            "replacements",
+            "allow_unicode",
+        ],
+        &rest,
+        &kwargs,
+    )?;
+    let text = args::defined(&value)?
+        .as_str()
+        .ok_or_else(|| args::invalid(format!("slugify: text must be str, not {}", value.kind())))?;
+    let flag = |value: &Option<Value>, default: bool| args::truthy(value.as_ref(), default);
+    let mut options = Options {
+        entities: flag(&entities, true),
+        decimal: flag(&decimal, true),
+        hexadecimal: flag(&hexadecimal, true),
+        word_boundary: flag(&word_boundary, false),
+        save_order: flag(&save_order, false),
+        lowercase: flag(&lowercase, true),
+        allow_unicode: flag(&allow_unicode, false),
+        ..Options::default()
     };
-    let bad = |name: &str| Error::new(ErrorKind::InvalidOperation, format!("truncate: bad `{name}`"));
-    let length = arg(0, "length")?.map_or(Ok(255), |v| usize::try_from(v).map_err(|_| bad("length")))?;
-    let killwords = arg(1, "killwords")?.is_some_and(|v| v.is_true());
-    let end = arg(2, "end")?.map_or("...".to_owned(), |v| v.to_string());
-    let leeway = arg(3, "leeway")?.map_or(Ok(5), |v| usize::try_from(v).map_err(|_| bad("leeway")))?;
-    kwargs.assert_all_used()?;
-    let chars: Vec<char> = text.chars().collect();
-    let end_len = end.chars().count();
-    if length < end_len {
-        return Err(Error::new(ErrorKind::InvalidOperation, "expected length >= len(end)"));
-    }
-    if chars.len() <= length.saturating_add(leeway) {
-        return Ok(text.to_owned());
-    }
-    let head: String = chars[..length - end_len].iter().collect();
-    if killwords {
-        return Ok(format!("{head}{end}"));
-    }
-    let kept = head.rsplit_once(' ').map_or(head.as_str(), |(before, _)| before);
-    Ok(format!("{kept}{end}"))
-}
-
-/// cookiecutter's `slugify` filter with python-slugify's keyword arguments.
-fn slugify_filter(text: &str, kwargs: Kwargs) -> Result<String, Error> {
-    let mut options = Options::default();
-    macro_rules! flag {
-        ($name:ident) => {
-            if let Some(value) = kwargs.get::<Option<bool>>(stringify!($name))? {
-                options.$name = value;
-            }
-        };
-    }
-    flag!(entities);
-    flag!(decimal);
-    flag!(hexadecimal);
-    flag!(word_boundary);
-    flag!(save_order);
-    flag!(lowercase);
-    flag!(allow_unicode);
-    if let Some(length) = kwargs.get::<Option<usize>>("max_length")? {
-        options.max_length = length;
-    }
-    if let Some(separator) = kwargs.get::<Option<String>>("separator")? {
+    options.max_length = args::int("slugify", "max_length", max_length.as_ref())?.unwrap_or(0);
+    if let Some(separator) = args::string("slugify", "separator", separator.as_ref())? {
         options.separator = separator;
     }
-    if let Some(words) = kwargs.get::<Option<Vec<String>>>("stopwords")? {
-        options.stopwords = words;
+    if let Some(words) = stopwords.filter(|w| !w.is_none()) {
+        options.stopwords = words.try_iter()?.map(|w| args::py_str(&w)).collect::<Result<_, _>>()?;
     }
-    if let Some(pattern) = kwargs.get::<Option<String>>("regex_pattern")? {
+    if let Some(pattern) = args::string("slugify", "regex_pattern", regex_pattern.as_ref())? {
         options.regex_pattern = Some(
             regex::Regex::new(&pattern)
                 .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?,
         );
     }
-    if let Some(pairs) = kwargs.get::<Option<Vec<Vec<String>>>>("replacements")? {
+    if let Some(pairs) = replacements.filter(|r| !r.is_none()) {
         options.replacements = pairs
-            .into_iter()
-            .map(|pair| match <[String; 2]>::try_from(pair) {
-                Ok([old, new]) => Ok((old, new)),
-                Err(_) => Err(Error::new(ErrorKind::InvalidOperation, "replacements must be pairs")),
+            .try_iter()?
+            .map(|pair| {
+                let parts: Vec<Value> = pair.try_iter()?.collect();
+                match <[Value; 2]>::try_from(parts) {
+                    Ok([old, new]) => Ok((args::py_str(&old)?, args::py_str(&new)?)),
+                    Err(_) => Err(args::invalid("slugify: replacements must be pairs")),
+                }
             })
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, Error>>()?;
     }
-    kwargs.assert_all_used()?;
     Ok(slugify::slugify(text, &options))
-}
-
-/// cookiecutter's `jsonify`: `json.dumps(value, sort_keys=True, indent=4)`;
-/// `indent` may be given, and `none` gives one line.
-pub(crate) fn jsonify(value: Value, args: Rest<Value>, kwargs: Kwargs) -> Result<String, Error> {
-    let indent = match (args.first(), kwargs.get::<Option<Value>>("indent")?) {
-        (Some(v), _) => v.clone(),
-        (None, Some(v)) => v,
-        (None, None) => Value::from(4),
-    };
-    kwargs.assert_all_used()?;
-    let indent = if indent.is_none() {
-        None
-    } else {
-        Some(
-            usize::try_from(indent)
-                .map_err(|_| Error::new(ErrorKind::InvalidOperation, "indent must be a number"))?,
-        )
-    };
-    to_json("jsonify", &value, indent)
-}
-
-/// Jinja2's `tojson`: sorted keys, one line unless `indent` is given, and
-/// `<`, `>`, `&` and `'` escaped so the result is safe in HTML.
-fn tojson(value: Value, indent: Option<usize>, kwargs: Kwargs) -> Result<String, Error> {
-    let indent = indent.or(kwargs.get::<Option<usize>>("indent")?);
-    kwargs.assert_all_used()?;
-    let out = to_json("tojson", &value, indent)?;
-    Ok(out.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").replace('\'', "\\u0027"))
-}
-
-/// The most a JSON filter writes: a bound on what a template can make it
-/// allocate, far above what a project file holds.
-const MAX_JSON_BYTES: usize = 256 << 20;
-
-/// [`dump_json`] into a new string, refusing an indent wider than Python
-/// would sensibly take and output beyond [`MAX_JSON_BYTES`].
-fn to_json(name: &str, value: &Value, indent: Option<usize>) -> Result<String, Error> {
-    if let Some(width) = indent {
-        python::check_width(name, width)?;
-    }
-    let mut out = String::new();
-    let style = JsonStyle { indent, sort_keys: true, ensure_ascii: true };
-    dump_json(value, &style, 0, &mut out).map_err(|()| {
-        Error::new(
-            ErrorKind::InvalidOperation,
-            format!("{name}: the output would exceed {MAX_JSON_BYTES} bytes"),
-        )
-    })?;
-    Ok(out)
-}
-
-/// How Python's `json.dumps` was called.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct JsonStyle {
-    /// `indent=`: one line when `None`.
-    pub indent: Option<usize>,
-    /// `sort_keys=`
-    pub sort_keys: bool,
-    /// `ensure_ascii=`: escape every non-ASCII character.
-    pub ensure_ascii: bool,
-}
-
-/// `value` as Python's `json.dumps` writes it in `style`, for files other
-/// tools read back (replay files, `.cruft.json`).
-pub(crate) fn python_json(value: &Value, style: &JsonStyle) -> String {
-    let mut out = String::new();
-    // Only a template filter can run into the bound; a context is far smaller.
-    let _ = dump_json(value, style, 0, &mut out);
-    out
-}
-
-/// Python's `json.dumps` layout in `style`; `Err` once the output passes
-/// [`MAX_JSON_BYTES`].
-fn dump_json(value: &Value, style: &JsonStyle, level: usize, out: &mut String) -> Result<(), ()> {
-    let indent = style.indent;
-    let newline = |out: &mut String, level: usize| {
-        if let Some(width) = indent {
-            if out.len().saturating_add(width.saturating_mul(level)) > MAX_JSON_BYTES {
-                return Err(());
-            }
-            out.push('\n');
-            out.push_str(&" ".repeat(width * level));
-        }
-        Ok(())
-    };
-    let item_separator = if indent.is_some() { "," } else { ", " };
-    match value.kind() {
-        ValueKind::None | ValueKind::Undefined => out.push_str("null"),
-        ValueKind::Bool => out.push_str(if value.is_true() { "true" } else { "false" }),
-        ValueKind::Number if value.is_integer() => out.push_str(&value.to_string()),
-        ValueKind::Number => {
-            let x = f64::try_from(value.clone()).unwrap_or(f64::NAN);
-            out.push_str(&match x {
-                x if x.is_nan() => "NaN".into(),
-                x if x.is_infinite() => {
-                    if x > 0.0 {
-                        "Infinity".into()
-                    } else {
-                        "-Infinity".into()
-                    }
-                }
-                x => python::float_repr(x),
-            });
-        }
-        ValueKind::Seq | ValueKind::Iterable => {
-            let items: Vec<Value> = value.try_iter().map(std::iter::Iterator::collect).unwrap_or_default();
-            if items.is_empty() {
-                out.push_str("[]");
-                return Ok(());
-            }
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(item_separator);
-                }
-                newline(out, level + 1)?;
-                dump_json(item, style, level + 1, out)?;
-            }
-            newline(out, level)?;
-            out.push(']');
-        }
-        ValueKind::Map => {
-            let mut entries: Vec<(String, Value)> = value
-                .try_iter()
-                .map(|keys| keys.map(|k| (k.to_string(), value.get_item(&k).unwrap_or_default())).collect())
-                .unwrap_or_default();
-            if style.sort_keys {
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
-            }
-            if entries.is_empty() {
-                out.push_str("{}");
-                return Ok(());
-            }
-            out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(item_separator);
-                }
-                newline(out, level + 1)?;
-                json_string(key, style.ensure_ascii, out);
-                out.push_str(": ");
-                dump_json(item, style, level + 1, out)?;
-            }
-            newline(out, level)?;
-            out.push('}');
-        }
-        _ => json_string(&value.to_string(), style.ensure_ascii, out),
-    }
-    if out.len() > MAX_JSON_BYTES { Err(()) } else { Ok(()) }
-}
-
-/// A JSON string as Python writes it: with `ensure_ascii`, every non-ASCII
-/// character escaped.
-fn json_string(text: &str, ensure_ascii: bool, out: &mut String) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            // Python escapes control characters always, and DEL and beyond with `ensure_ascii`.
-            c if c >= ' ' && (!ensure_ascii || c < '\u{7f}') => out.push(c),
-            c => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
-}
-
-/// YAML 1.2's `c-printable` set.
-fn is_yaml_printable(c: char) -> bool {
-    matches!(c as u32, 0x09 | 0x0a | 0x0d | 0x20..=0x7e | 0x85 | 0xa0..=0xd7ff | 0xe000..=0xfffd | 0x10000..)
 }
 
 #[cfg(test)]
@@ -316,30 +144,25 @@ mod tests {
 
     fn render(source: &str) -> String {
         let mut env = minijinja::Environment::new();
+        minijinja_contrib::add_to_environment(&mut env);
         add_filters(&mut env);
         env.render_str(source, ()).unwrap()
     }
 
     #[test]
-    fn jsonify_sorts_and_escapes_like_python() {
-        assert_eq!(
-            render("{{ {'z': 'é', 'a': [1, 2.0]} | jsonify }}"),
-            "{\n    \"a\": [\n        1,\n        2.0\n    ],\n    \"z\": \"\\u00e9\"\n}"
-        );
-        assert_eq!(render("{{ {'b': none, 'a': true} | jsonify(none) }}"), "{\"a\": true, \"b\": null}");
-        assert_eq!(render("{{ [] | jsonify(2) }}"), "[]");
-    }
-
-    #[test]
-    fn yaml_quote_keeps_unicode_and_escapes_the_rest() {
-        assert_eq!(yaml_quote("a\"b\\c\nd\t🚀\u{2028}"), "\"a\\\"b\\\\c\\nd\\t🚀\\u2028\"");
-        assert_eq!(yaml_quote("\u{80}\u{9f}\u{7f}\u{fffe}\0"), "\"\\x80\\x9f\\x7f\\ufffe\\x00\"");
-        assert_eq!(render("{{ 'x<y' | tojson }}"), "\"x\\u003cy\"");
-    }
-
-    #[test]
-    fn slugify_takes_keyword_arguments() {
+    fn slugify_takes_keyword_and_positional_arguments() {
         assert_eq!(render("{{ 'Hello World' | slugify(separator='_') }}"), "hello_world");
         assert_eq!(render("{{ 'Hello World' | slugify(lowercase=False, max_length=5) }}"), "Hello");
+        assert_eq!(render("{{ 'one two three' | slugify(true, true, true, 9, true, '_') }}"), "one_two");
+    }
+
+    #[test]
+    fn replaced_filters_take_jinja2_signatures() {
+        assert_eq!(render("{{ 'a b c d' | wordwrap(3) }}"), "a b\nc d");
+        assert_eq!(render("{{ 'a\nb\n' | indent(2, true) }}"), "  a\n  b\n");
+        assert_eq!(render("{{ '%05.1f|%r' | format(2.25, 'x') }}"), "002.2|'x'");
+        assert_eq!(render("{{ 'x' | int(7) }} {{ '0x1A' | int(base=16) }}"), "7 26");
+        assert_eq!(render("{{ ({'b': 1, 'a': 2} | dictsort | first)[0] }}"), "a");
+        assert_eq!(render("{% if 'x' is sequence and {} is sequence %}yes{% endif %}"), "yes");
     }
 }

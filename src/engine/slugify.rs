@@ -2,8 +2,12 @@
 //! its options: transliteration to ASCII (or not), HTML entity decoding,
 //! lower-casing, stop words, replacements, truncation and the separator.
 
+mod tables;
+
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
+
+use tables::{NAME2CODEPOINT, TEXT_UNIDECODE};
 
 /// A regex compiled on first use and kept: slugify runs once per name or
 /// file that calls it, and compiling costs far more than matching.
@@ -22,7 +26,8 @@ pub(super) struct Options {
     pub entities: bool,
     pub decimal: bool,
     pub hexadecimal: bool,
-    pub max_length: usize,
+    /// No truncation unless positive.
+    pub max_length: i64,
     pub word_boundary: bool,
     pub separator: String,
     pub save_order: bool,
@@ -52,7 +57,9 @@ impl Default for Options {
     }
 }
 
-/// Turns `text` into a slug the way python-slugify 8 (legacy algorithm) does.
+/// Turns `text` into a slug the way python-slugify's legacy algorithm (its
+/// default, frozen since version 8) does with text-unidecode installed, as
+/// cookiecutter 2.7.1 installs it.
 pub(super) fn slugify(text: &str, options: &Options) -> String {
     let mut text = text.to_owned();
     for (old, new) in &options.replacements {
@@ -60,13 +67,13 @@ pub(super) fn slugify(text: &str, options: &Options) -> String {
     }
     text = collapse_quotes(&text, "-");
     text = if options.allow_unicode {
-        text.nfkc().collect()
+        normalize(&text, true)
     } else {
-        let decomposed: String = text.nfkd().collect();
+        let decomposed = normalize(&text, false);
         if decomposed.is_ascii() { decomposed } else { transliterate(&decomposed) }
     };
     text = decode_entities(&text, options);
-    text = if options.allow_unicode { text.nfkc().collect() } else { text.nfkd().collect() };
+    text = normalize(&text, options.allow_unicode);
     if options.lowercase {
         text = text.to_lowercase();
     }
@@ -74,7 +81,9 @@ pub(super) fn slugify(text: &str, options: &Options) -> String {
     text = remove_digit_commas(&text);
     text = match (&options.regex_pattern, options.allow_unicode) {
         (Some(pattern), _) => pattern.replace_all(&text, "-").into_owned(),
-        (None, true) => cached_regex!(r"[\W_]+").replace_all(&text, "-").into_owned(),
+        // Python's `[\W_]+`: its `\w` is `str.isalnum()` (Unicode 14), which leaves
+        // out combining marks and joiners.
+        (None, true) => cached_regex!(r"[^\p{L}\p{N}&&\p{age:14.0}]+").replace_all(&text, "-").into_owned(),
         (None, false) => replace_runs(&text, |c| c != '-' && !c.is_ascii_alphanumeric(), "-"),
     };
     replace_runs(&text, |c| c == '-', "-").trim_matches('-').clone_into(&mut text);
@@ -89,8 +98,8 @@ pub(super) fn slugify(text: &str, options: &Options) -> String {
     for (old, new) in &options.replacements {
         text = text.replace(old.as_str(), new);
     }
-    if options.max_length > 0 {
-        text = smart_truncate(&text, options.max_length, options.word_boundary, options.save_order);
+    if let Ok(max_length @ 1..) = usize::try_from(options.max_length) {
+        text = smart_truncate(&text, max_length, options.word_boundary, options.save_order);
     }
     if options.separator == "-" { text } else { text.replace('-', &options.separator) }
 }
@@ -100,8 +109,32 @@ static TRANSLITERATIONS: &str = include_str!(concat!(env!("OUT_DIR"), "/unidecod
 /// Where each code point's text starts in [`TRANSLITERATIONS`] (u32, little-endian).
 static TRANSLITERATION_STARTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/unidecode.idx"));
 
-/// The `unidecode` crate's transliteration: each character of the Basic
-/// Multilingual Plane by its table entry, anything beyond it dropped.
+/// Python's `unicodedata.normalize('NFKC' or 'NFKD', text)` with the
+/// Unicode 14 data of Python 3.11, which cookiecutter runs here: characters
+/// assigned since then (which newer Unicode may decompose) stay as they are.
+fn normalize(text: &str, compose: bool) -> String {
+    let run = |run: &str| -> String { if compose { run.nfkc().collect() } else { run.nfkd().collect() } };
+    let newer =
+        |c: char| !c.is_ascii() && !cached_regex!(r"^\p{age:14.0}$").is_match(c.encode_utf8(&mut [0; 4]));
+    if !text.chars().any(newer) {
+        return run(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut start = 0;
+    for (at, c) in text.char_indices().filter(|&(_, c)| newer(c)) {
+        out.push_str(&run(&text[start..at]));
+        out.push(c);
+        start = at + c.len_utf8();
+    }
+    out.push_str(&run(&text[start..]));
+    out
+}
+
+/// text-unidecode's transliteration, which python-slugify uses when the
+/// `unidecode` package is not installed (as with cookiecutter's own
+/// requirements): each character of the Basic Multilingual Plane by the
+/// `unidecode` crate's table entry, corrected where text-unidecode's table
+/// differs ([`TEXT_UNIDECODE`]), anything beyond the plane dropped.
 fn transliterate(text: &str) -> String {
     let start = |code: usize| {
         let bytes = &TRANSLITERATION_STARTS[4 * code..4 * code + 4];
@@ -110,7 +143,10 @@ fn transliterate(text: &str) -> String {
     text.chars()
         .map(|c| c as usize)
         .filter(|&code| code < 0xFFFF)
-        .map(|code| &TRANSLITERATIONS[start(code)..start(code + 1)])
+        .map(|code| match TEXT_UNIDECODE.binary_search_by_key(&code, |&(at, _)| usize::from(at)) {
+            Ok(at) => TEXT_UNIDECODE[at].1,
+            Err(_) => &TRANSLITERATIONS[start(code)..start(code + 1)],
+        })
         .collect()
 }
 
@@ -135,23 +171,35 @@ fn replace_runs(text: &str, class: impl Fn(char) -> bool, with: &str) -> String 
     out
 }
 
-/// Drops commas between digits (`1,000` becomes `1000`).
+/// Drops commas between digits (`1,000` becomes `1000`): Python's
+/// `(?<=\d),(?=\d)`, any decimal digit.
 fn remove_digit_commas(text: &str) -> String {
+    let digit = |c: &char| {
+        c.is_ascii_digit()
+            || (!c.is_ascii()
+                && cached_regex!(r"^[\p{Nd}&&\p{age:14.0}]$").is_match(c.encode_utf8(&mut [0; 4])))
+    };
     let chars: Vec<char> = text.chars().collect();
     chars
         .iter()
         .enumerate()
         .filter(|&(i, &c)| {
-            !(c == ','
-                && i > 0
-                && chars[i - 1].is_ascii_digit()
-                && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+            !(c == ',' && i > 0 && digit(&chars[i - 1]) && chars.get(i + 1).is_some_and(digit))
         })
         .map(|(_, &c)| c)
         .collect()
 }
 
-/// Decodes `&name;`, `&#123;` and `&#x1F;` references as python-slugify does.
+/// What a numeric reference to a surrogate decodes to: Python makes it a
+/// lone surrogate, which no pattern keeps (it is neither a letter nor a
+/// digit); a Rust string cannot hold one, so a noncharacter stands in.
+const SURROGATE: char = '\u{ffff}';
+
+/// Decodes `&name;`, `&#123;` and `&#x1F;` references as python-slugify's
+/// legacy algorithm does: every name of Python's `name2codepoint`; numeric
+/// references all or none (one beyond U+10FFFF leaves every reference of
+/// its kind as it is, since Python's `chr` raises and the whole pass is
+/// skipped).
 fn decode_entities(text: &str, options: &Options) -> String {
     let mut text = text.to_owned();
     if !text.contains('&') {
@@ -165,74 +213,47 @@ fn decode_entities(text: &str, options: &Options) -> String {
             })
             .into_owned();
     }
-    let numeric = |text: &str, pattern: &Regex, radix: u32| -> String {
+    let numeric = |text: String, pattern: &Regex, radix: u32| -> String {
+        let decoded = |digits: &str| -> Option<char> {
+            let code = u32::from_str_radix(digits.trim_start_matches('0'), radix)
+                .or_else(|err| if digits.trim_start_matches('0').is_empty() { Ok(0) } else { Err(err) })
+                .ok()?;
+            match code {
+                0xD800..=0xDFFF => Some(SURROGATE),
+                code => char::from_u32(code),
+            }
+        };
+        if pattern.captures_iter(&text).any(|caps| decoded(&caps[1]).is_none()) {
+            return text;
+        }
         pattern
-            .replace_all(text, |caps: &regex::Captures| {
-                u32::from_str_radix(&caps[1], radix)
-                    .ok()
-                    .and_then(char::from_u32)
-                    .map_or_else(|| caps[0].to_owned(), String::from)
+            .replace_all(&text, |caps: &regex::Captures| {
+                decoded(&caps[1]).map(String::from).unwrap_or_default()
             })
             .into_owned()
     };
     if options.decimal {
-        text = numeric(&text, cached_regex!(r"&#(\d+);"), 10);
+        text = numeric(text, cached_regex!(r"&#([0-9]+);"), 10);
     }
     if options.hexadecimal {
-        text = numeric(&text, cached_regex!(r"&#x([\da-fA-F]+);"), 16);
+        text = numeric(text, cached_regex!(r"&#x([0-9a-fA-F]+);"), 16);
     }
     text
 }
 
-/// The HTML 4 named character references templates are likely to contain.
-fn named_entity(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "nbsp" => '\u{a0}',
-        "copy" => '©',
-        "reg" => '®',
-        "trade" => '™',
-        "hellip" => '…',
-        "mdash" => '—',
-        "ndash" => '–',
-        "laquo" => '«',
-        "raquo" => '»',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "euro" => '€',
-        "pound" => '£',
-        "yen" => '¥',
-        "cent" => '¢',
-        "sect" => '§',
-        "deg" => '°',
-        "plusmn" => '±',
-        "times" => '×',
-        "divide" => '÷',
-        "middot" => '·',
-        "bull" => '•',
-        "aacute" => 'á',
-        "eacute" => 'é',
-        "iacute" => 'í',
-        "oacute" => 'ó',
-        "uacute" => 'ú',
-        "agrave" => 'à',
-        "egrave" => 'è',
-        "auml" => 'ä',
-        "ouml" => 'ö',
-        "uuml" => 'ü',
-        "Auml" => 'Ä',
-        "Ouml" => 'Ö',
-        "Uuml" => 'Ü',
-        "szlig" => 'ß',
-        "ccedil" => 'ç',
-        "ntilde" => 'ñ',
-        _ => return None,
-    })
+/// The character Python's `name2codepoint` gives `name`.
+pub(super) fn named_entity(name: &str) -> Option<char> {
+    static TABLE: std::sync::LazyLock<std::collections::HashMap<&str, char>> =
+        std::sync::LazyLock::new(|| {
+            NAME2CODEPOINT
+                .split_whitespace()
+                .filter_map(|pair| {
+                    let (name, code) = pair.split_once(':')?;
+                    Some((name, char::from_u32(u32::from_str_radix(code, 16).ok()?)?))
+                })
+                .collect()
+        });
+    TABLE.get(name).copied()
 }
 
 /// python-slugify's `smart_truncate` with `-` as the separator.
@@ -277,10 +298,14 @@ mod tests {
     }
 
     #[test]
-    fn the_packed_table_transliterates_every_character_as_unidecode_does() {
+    fn the_packed_table_transliterates_every_character_as_text_unidecode_does() {
+        // The `unidecode` crate's table, except where text-unidecode's differs.
         for c in (0..=0x0010_FFFF).filter_map(char::from_u32) {
-            assert_eq!(transliterate(&c.to_string()), unidecode::unidecode_char(c), "U+{:04X}", c as u32);
+            let corrected = TEXT_UNIDECODE.iter().find(|&&(code, _)| u32::from(code) == c as u32);
+            let expected = corrected.map_or_else(|| unidecode::unidecode_char(c), |&(_, text)| text);
+            assert_eq!(transliterate(&c.to_string()), expected, "U+{:04X}", c as u32);
         }
+        assert!(TEXT_UNIDECODE.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted, for the binary search");
         assert_eq!(transliterate("Ærøskøbing 北京"), unidecode::unidecode("Ærøskøbing 北京"));
     }
 
