@@ -168,7 +168,7 @@ fn encode(value: &Value) -> Json {
         ValueKind::String => Json::String(value.as_str().unwrap_or_default().to_owned()),
         ValueKind::Seq => {
             let items: Vec<Json> = value.try_iter().into_iter().flatten().map(|v| encode(&v)).collect();
-            if value.downcast_object_ref::<Tuple>().is_some() {
+            if value.is_tuple() || value.downcast_object_ref::<Tuple>().is_some() {
                 json!({ "__tuple__": items })
             } else {
                 Json::Array(items)

@@ -30,6 +30,7 @@ use super::slugify::{self, Options};
 pub(crate) fn add_filters(env: &mut minijinja::Environment) {
     env.add_filter("slugify", slugify_filter);
     env.add_filter("format", format);
+    env.add_filter(super::modulo::FILTER, percent_operator);
     env.add_filter("pprint", pprint::pprint);
     json::add(env);
     text::add(env);
@@ -59,6 +60,19 @@ fn format(value: Value, rest: Rest<Value>, kwargs: Kwargs) -> Result<String, Err
         .map(|name| kwargs.get::<Value>(&name).map(|v| (name, v)))
         .collect::<Result<_, _>>()?;
     percent::format(&text, percent::Operand::Single(&super::map(mapping)))
+}
+
+/// Python's `text % operand` (a template's `%` after a string literal is
+/// rewritten into this): a tuple gives one value per conversion, anything
+/// else is one value or a mapping.
+fn percent_operator(value: Value, operand: Value) -> Result<String, Error> {
+    let text = args::py_str(&value)?;
+    if operand.is_tuple() {
+        let items: Vec<Value> = operand.try_iter()?.collect();
+        percent::format(&text, percent::Operand::Tuple(&items))
+    } else {
+        percent::format(&text, percent::Operand::Single(&operand))
+    }
 }
 
 /// cookiecutter's `slugify` filter: python-slugify's thirteen parameters,

@@ -12,6 +12,7 @@ mod extensions;
 mod filters;
 mod helpers;
 mod line_syntax;
+mod modulo;
 mod python;
 mod slugify;
 mod unicode_spaces;
@@ -177,17 +178,16 @@ impl Default for Limits {
 /// What every source goes through before minijinja compiles it, so that no
 /// caller can forget a step: what Jinja2 reads and minijinja lexes otherwise
 /// is translated (Unicode spaces in tags, line statements, `{% now %}`), the
-/// blocks it defines are noted for `self`, and, where it mutates them, its
-/// list and dict literals are made mutable. Returns the source as errors
+/// blocks it defines are noted for `self`, `%` after a string literal formats
+/// as Python's does, and, where it mutates them, its list and dict literals
+/// are made mutable. Returns the source as errors
 /// quote it (every line where it was written) and the code to compile.
 fn prepare<'s>(source: &'s str, syntax: &Syntax, blocks: &blocks::Blocks) -> (Cow<'s, str>, Cow<'s, str>) {
     let shown = then(unicode_spaces::as_spaces(source, &syntax.config), |text| syntax.translate_lines(text));
     let shown = then(shown, |text| helpers::rewrite_now_tags(text, syntax.settings.trim_blocks));
     blocks.learn(&shown, &syntax.config);
-    let code = match containers::rewrite_literals(&shown, &syntax.config) {
-        Cow::Owned(code) => Cow::Owned(code),
-        Cow::Borrowed(_) => shown.clone(),
-    };
+    let code = then(shown.clone(), |text| modulo::rewrite_percent(text, &syntax.config));
+    let code = then(code, |text| containers::rewrite_literals(text, &syntax.config));
     (shown, code)
 }
 

@@ -79,7 +79,7 @@ pub(crate) fn repr(value: &Value) -> String {
         ValueKind::Seq => {
             let items: Vec<String> =
                 value.try_iter().map(|it| it.map(|v| repr(&v)).collect()).unwrap_or_default();
-            match (value.downcast_object_ref::<Tuple>().is_some(), items.len()) {
+            match (value.is_tuple() || value.downcast_object_ref::<Tuple>().is_some(), items.len()) {
                 (true, 1) => format!("({},)", items[0]),
                 (true, _) => format!("({})", items.join(", ")),
                 (false, _) => format!("[{}]", items.join(", ")),
