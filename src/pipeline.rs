@@ -11,7 +11,7 @@ use minijinja::Value;
 use crate::changeset::{self, Action, OnExisting};
 use crate::destination::DestinationWatch;
 use crate::dialect::{Origin, Resolution};
-use crate::engine::{Determinism, Engine, Limits};
+use crate::engine::{Determinism, Engine, Limits, freeze_answers};
 use crate::error::{Error, Result};
 use crate::events::Reporter;
 use crate::given::Given;
@@ -169,9 +169,15 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         request.output_dir.join(&layout.root)
     };
     let context = &resolution.context;
+    // The answers change in place only in hooks, never while files render.
+    freeze_answers(context, true);
     let run_stage = |stage: Stage, dir: &Path| {
         if run_hooks {
-            hooks::run_stage(tree.dialect().hooks(), stage, &engine, context, dir, Operation::Create)
+            freeze_answers(context, false);
+            let ran =
+                hooks::run_stage(tree.dialect().hooks(), stage, &engine, context, dir, Operation::Create);
+            freeze_answers(context, true);
+            ran
         } else {
             Ok(())
         }
@@ -218,6 +224,7 @@ pub fn render_project(
     // Neither `_template` nor the record's source: what renders must not
     // depend on how or where the template was named.
     let resolution = tree.dialect().resolve(given, prompter, &engine, &origin(tree, None, output_dir)?)?;
+    freeze_answers(&resolution.context, true);
     let plan = lay_out(tree, &engine, &resolution)?.render(report)?;
     Ok(Rendered { plan, context: resolution.context, engine })
 }
@@ -234,6 +241,7 @@ pub(crate) fn render_as_generated(
     let engine = engine_for(tree, request.determinism, request.limits, request.extensions == Consent::Yes)?;
     let origin = origin(tree, Some(request), &request.output_dir)?;
     let resolution = tree.dialect().resolve(&request.given, prompter, &engine, &origin)?;
+    freeze_answers(&resolution.context, true);
     let plan = lay_out(tree, &engine, &resolution)?.render(report)?;
     Ok(Rendered { plan, context: resolution.context, engine })
 }

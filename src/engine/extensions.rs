@@ -206,7 +206,7 @@ fn decode(json: &Json) -> Value {
             } else if let Some(x) = object.get("__float__") {
                 Value::from(x.as_str().and_then(|x| x.parse::<f64>().ok()).unwrap_or(f64::NAN))
             } else if let Some(items) = object.get("__ordered__") {
-                Value::from_object(OrderedDict(pairs(items).into_iter().collect::<IndexMap<_, _>>()))
+                Value::from_object(OrderedDict::new(pairs(items).into_iter().collect::<IndexMap<_, _>>()))
             } else {
                 pairs(object.get("__dict__").unwrap_or(&Json::Null)).into_iter().collect()
             }

@@ -13,6 +13,7 @@ mod filters;
 mod helpers;
 mod line_syntax;
 mod modulo;
+mod ordered_dict;
 mod python;
 mod slugify;
 mod unicode_spaces;
@@ -27,6 +28,7 @@ use crate::error::{Error, Result};
 pub(crate) use filters::{JsonStyle, python_json};
 pub use helpers::Determinism;
 pub(crate) use helpers::fnv1a;
+pub(crate) use ordered_dict::freeze_answers;
 pub(crate) use python::{OrderedDict, repr};
 
 /// The Jinja2 environment settings a template may change, checked when they

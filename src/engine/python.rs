@@ -5,33 +5,10 @@
 
 use std::sync::Arc;
 
-use indexmap::IndexMap;
-use minijinja::value::{Enumerator, Object, ObjectExt, ObjectRepr, Value, ValueKind};
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value, ValueKind};
 use minijinja::{Error, ErrorKind, Output, State, escape_formatter};
 
-/// A mapping read from `cookiecutter.json` and never re-created by
-/// cookiecutter: Python holds it as an `OrderedDict`, which prints as
-/// `OrderedDict([('k', 'v')])` (Python 3.11, as cookiecutter runs here).
-#[derive(Debug)]
-pub(crate) struct OrderedDict(pub IndexMap<Value, Value>);
-
-impl Object for OrderedDict {
-    fn repr(self: &Arc<Self>) -> ObjectRepr {
-        ObjectRepr::Map
-    }
-
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        self.0.get(key).cloned()
-    }
-
-    fn enumerate(self: &Arc<Self>) -> Enumerator {
-        self.mapped_enumerator(|this| Box::new(this.0.keys().cloned()))
-    }
-
-    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
-        Some(self.0.len())
-    }
-}
+pub(crate) use super::ordered_dict::OrderedDict;
 
 /// A sequence Python returns as a tuple (from `str.partition`), which
 /// prints as `('a', 'b')`.
@@ -188,7 +165,8 @@ pub(super) fn unknown_method(
             ErrorKind::UnknownMethod,
             format!(
                 "`{method}` changes a value in place: stamp allows it on lists and dicts the template makes \
-                 itself (`{{% set items = [] %}}`), not on answers or values from the template's settings"
+                 itself (`{{% set items = [] %}}`) and on `cookiecutter` in hooks, not on other values from \
+                 the template's settings"
             ),
         ));
     }
@@ -314,7 +292,7 @@ mod tests {
         ]);
         assert_eq!(repr(&value), "{'k': ['a', \"it's\"], 'b': True}");
         let ordered =
-            Value::from_object(OrderedDict([(Value::from("n"), Value::from(2))].into_iter().collect()));
+            Value::from_object(OrderedDict::new([(Value::from("n"), Value::from(2))].into_iter().collect()));
         assert_eq!(repr(&ordered), "OrderedDict([('n', 2)])");
         assert_eq!(str_repr("tab\t\u{7}\u{200b}é"), "'tab\\t\\x07\\u200bé'");
     }

@@ -315,3 +315,19 @@ fn a_number_choice_given_as_text_picks_the_option_as_the_template_sees_it() {
         .leaves_file("app/a.txt", "39\n")
         .run();
 }
+
+#[test]
+fn answers_change_in_place_in_hooks_only() {
+    // In a hook, as cookiecutter-django trims its answers (fixture `hooks-update-context`); in a
+    // file it would race with the files rendering beside it.
+    Test::new()
+        .file("tpl/cookiecutter.json", r#"{"name": "app"}"#)
+        .file("tpl/{{cookiecutter.name}}/a.txt", "{{ cookiecutter.update({'name': 'x'}) }}\n")
+        .args(&["tpl", "--no-input"])
+        .status(3)
+        .stderr_contains(
+            "changes the answers in place, which stamp allows in hooks but not while the files render",
+        )
+        .leaves_no("app")
+        .run();
+}

@@ -334,5 +334,7 @@ fn plain_value(raw: &RawValue) -> Value {
 /// A map that prints as Python's `OrderedDict`, as objects loaded by
 /// cookiecutter (and its `cookiecutter` context itself) do.
 fn ordered_dict(entries: impl IntoIterator<Item = (String, Value)>) -> Value {
-    Value::from_object(engine::OrderedDict(entries.into_iter().map(|(k, v)| (Value::from(k), v)).collect()))
+    Value::from_object(engine::OrderedDict::new(
+        entries.into_iter().map(|(k, v)| (Value::from(k), v)).collect(),
+    ))
 }

@@ -78,8 +78,11 @@ fn format(value: &Value, indent: usize, allowance: usize, out: &mut String) {
         return;
     }
     if let Some(dict) = value.downcast_object_ref::<OrderedDict>() {
-        let pairs: Vec<Value> =
-            dict.0.iter().map(|(k, v)| Value::from_object(Tuple(vec![k.clone(), v.clone()]))).collect();
+        let pairs: Vec<Value> = dict
+            .entries()
+            .iter()
+            .map(|(k, v)| Value::from_object(Tuple(vec![k.clone(), v.clone()])))
+            .collect();
         if pairs.is_empty() {
             out.push_str(&repr);
             return;
