@@ -59,6 +59,7 @@ pub(crate) fn add_helpers(env: &mut minijinja::Environment, determinism: Determi
     let random =
         std::sync::Arc::new(RandomSource { seed: determinism.seed, renders: std::sync::Mutex::default() });
     let uuid_random = std::sync::Arc::clone(&random);
+    let pick_random = std::sync::Arc::clone(&random);
     env.add_function("uuid4", move |state: &mut State| {
         let mut bytes = [0u8; 16];
         uuid_random.rng(state).fill(&mut bytes);
@@ -90,6 +91,19 @@ pub(crate) fn add_helpers(env: &mut minijinja::Environment, determinism: Determi
             Ok::<_, Error>((0..length).map(|_| corpus[rng.usize(..corpus.len())]).collect::<String>())
         },
     );
+    // Jinja2's `random` filter: one item of a sequence (a character of a string), drawn like the
+    // helpers above, so that a seeded run (`stamp check`) repeats.
+    env.add_filter("random", move |state: &mut State, value: minijinja::Value| {
+        let items: Vec<minijinja::Value> = match value.as_str() {
+            Some(text) => text.chars().map(|c| minijinja::Value::from(c.to_string())).collect(),
+            None => value.try_iter()?.collect(),
+        };
+        if items.is_empty() {
+            return Err(Error::new(minijinja::ErrorKind::InvalidOperation, "random: the sequence is empty"));
+        }
+        let rng = pick_random.rng(state);
+        Ok(items[rng.usize(..items.len())].clone())
+    });
     env.add_function(
         NOW_FUNCTION,
         move |timezone: &str, operator: &str, offset: &str, format: Option<&str>| {
@@ -222,7 +236,9 @@ mod tests {
     fn seeded_draws_do_not_depend_on_the_order_of_renders() {
         let seeded = Determinism { epoch: None, seed: Some(7) };
         let render = |env: &minijinja::Environment, name: &str| {
-            env.render_named_str(name, "{{ uuid4() }} {{ random_ascii_string(8) }}", ()).unwrap()
+            let source =
+                "{{ uuid4() }} {{ random_ascii_string(8) }} {{ 'abcdefghij'|random }} {{ range(99)|random }}";
+            env.render_named_str(name, source, ()).unwrap()
         };
         let (one, two) = (env(seeded), env(seeded));
         let (a, b) = (render(&one, "a"), render(&one, "b"));
