@@ -33,6 +33,7 @@ const KNOWN_EXTENSIONS: &[&str] = &[
     "cookiecutter.extensions.TimeExtension",
     "cookiecutter.extensions.UUIDExtension",
     "jinja2_time.TimeExtension",
+    "jinja2.ext.debug",
     "jinja2.ext.do",
     "jinja2.ext.loopcontrols",
 ];
