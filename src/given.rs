@@ -7,7 +7,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 
 use crate::error::{Error, Result, line_of};
-use crate::model::{Manifest, RawValue, unique_keys};
+use crate::model::{Kind, Manifest, Question, RawValue, unique_keys};
 
 /// Keys of a project's record (`.stamp-answers.toml`) that describe the
 /// template, not a question; answers files may hold them.
@@ -60,7 +60,14 @@ pub struct Given {
     /// A replay's private entries (`_x`, `__x`), which cookiecutter uses as
     /// they were recorded.
     replayed_private: IndexMap<String, RawValue>,
+    /// How numbers in answers files were written, where the number does
+    /// not keep it (`0x1F`, `1_000`, `+5`): a text question gets the text.
+    spellings: IndexMap<String, String>,
 }
+
+/// One value of an answers file: its key, the value, where it is (file and
+/// line) and, for a number, its text as written.
+type Entry = (String, RawValue, String, Option<String>);
 
 /// Where a `KEY=VALUE` argument is said to come from.
 const COMMAND_LINE: &str = "the command line";
@@ -167,7 +174,7 @@ impl Given {
             None => text,
         };
         let syntax = |message: String| Error::AnswersSyntax { path: path.to_owned(), message };
-        let entries: Vec<(String, RawValue, String)> = match format {
+        let entries: Vec<Entry> = match format {
             AnswersFormat::Toml => {
                 let table: IndexMap<String, toml::Spanned<RawValue>> =
                     toml::from_str(&text).map_err(|err| {
@@ -175,13 +182,15 @@ impl Given {
                             .span()
                             .map(|s| format!("line {}: ", line_of(&text, s.start)))
                             .unwrap_or_default();
-                        syntax(format!("{at}{}", err.message().trim()))
+                        syntax(format!("{at}{}{}", err.message().trim(), quote_hint(err.message())))
                     })?;
                 table
                     .into_iter()
                     .map(|(key, value)| {
-                        let origin = format!("{shown}:{}", line_of(&text, value.span().start));
-                        (key, value.into_inner(), origin)
+                        let span = value.span();
+                        let origin = format!("{shown}:{}", line_of(&text, span.start));
+                        let written = text.get(span).map(str::to_owned);
+                        (key, value.into_inner(), origin, written)
                     })
                     .collect()
             }
@@ -189,7 +198,14 @@ impl Given {
                 let mut deserializer = serde_json::Deserializer::from_str(&text);
                 let table: IndexMap<String, RawValue> = unique_keys(&mut deserializer)
                     .and_then(|table| deserializer.end().map(|()| table))
-                    .map_err(|err| syntax(format!("line {}: {err}", err.line())))?;
+                    .map_err(|err| {
+                        let hint = if json_leading_zero(&text, err.line(), err.column()) {
+                            quote_hint("leading zero")
+                        } else {
+                            ""
+                        };
+                        syntax(format!("line {}: {err}{hint}", err.line()))
+                    })?;
                 let cruft = cruft_source(&table);
                 let replay = replay_answers(&table);
                 if let Some((source, commit, directory)) = cruft {
@@ -206,21 +222,12 @@ impl Given {
                 replay
                     .map_or(table, |(answers, _)| answers)
                     .into_iter()
-                    .map(|(k, v)| (k, v, shown.clone()))
+                    .map(|(k, v)| (k, v, shown.clone(), None))
                     .collect()
             }
-            AnswersFormat::Yaml => {
-                let table: Option<IndexMap<String, RawValue>> =
-                    serde_saphyr::from_str(&text).map_err(|err| {
-                        // The parser's message comes with a source excerpt; keep its first line.
-                        let text = err.to_string();
-                        let first = text.lines().next().unwrap_or_default();
-                        syntax(first.trim_start_matches("error: ").to_owned())
-                    })?;
-                table.unwrap_or_default().into_iter().map(|(k, v)| (k, v, shown.clone())).collect()
-            }
+            AnswersFormat::Yaml => yaml_entries(&text, &shown).map_err(syntax)?,
         };
-        for (key, raw, origin) in entries {
+        for (key, raw, origin, written) in entries {
             if key == TEMPLATE_KEY {
                 if let RawValue::Text(name) = &raw {
                     self.template = Some((name.clone(), origin));
@@ -243,6 +250,12 @@ impl Given {
                 }
                 continue;
             }
+            self.spellings.shift_remove(&key);
+            if let (RawValue::Integer(number), Some(written)) = (&raw, written)
+                && written.trim() != number.to_string()
+            {
+                self.spellings.insert(key.clone(), written.trim().to_owned());
+            }
             self.values.insert(key, GivenValue { raw, origin });
         }
         Ok(())
@@ -252,6 +265,7 @@ impl Given {
     pub fn set_pair(&mut self, pair: &str) -> Result<()> {
         match pair.split_once('=') {
             Some((key, value)) if !key.trim().is_empty() => {
+                self.spellings.shift_remove(key.trim());
                 self.values.insert(
                     key.trim().to_owned(),
                     GivenValue { raw: RawValue::Text(value.to_owned()), origin: COMMAND_LINE.into() },
@@ -273,6 +287,7 @@ impl Given {
         for (name, value) in vars {
             if let Some(key) = name.strip_prefix(ENVIRONMENT_PREFIX).filter(|k| !k.is_empty()) {
                 let origin = format!("the environment ({name})");
+                self.spellings.shift_remove(key);
                 self.values.insert(key.to_owned(), GivenValue { raw: RawValue::Text(value), origin });
             }
         }
@@ -342,6 +357,7 @@ impl Given {
 
     /// Sets one value, replacing any given before.
     pub(crate) fn insert(&mut self, name: &str, value: GivenValue) {
+        self.spellings.shift_remove(name);
         self.values.insert(name.to_owned(), value);
     }
 
@@ -356,6 +372,19 @@ impl Given {
         self.values.get(name)
     }
 
+    /// The given value for `question`, as its kind reads it: a number written
+    /// in a way its value does not keep (`0x1F`, `1_000`, `+5`) reaches a
+    /// text question as it was written, and a number question as the number.
+    pub(crate) fn value_for(&self, question: &Question) -> Option<GivenValue> {
+        let value = self.values.get(&question.name)?;
+        match self.spellings.get(&question.name) {
+            Some(written) if !matches!(question.kind, Kind::Integer | Kind::Bool) => {
+                Some(GivenValue { raw: RawValue::Text(written.clone()), origin: value.origin.clone() })
+            }
+            _ => Some(value.clone()),
+        }
+    }
+
     /// Fails on the first given key the manifest does not ask.
     pub(crate) fn check_known(&self, manifest: &Manifest) -> Result<()> {
         for (key, value) in &self.values {
@@ -368,5 +397,63 @@ impl Given {
             }
         }
         Ok(())
+    }
+}
+
+/// The entries of a YAML answers file, each with its line and, for a
+/// number, its text as written. A number with leading zeros
+/// (`012345678901`, an account id) is read as the text it is.
+fn yaml_entries(text: &str, shown: &str) -> std::result::Result<Vec<Entry>, String> {
+    let first_line = |err: serde_saphyr::Error| {
+        // The parser's message comes with a source excerpt; keep its first line.
+        let text = err.to_string();
+        text.lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned()
+    };
+    let options = || serde_saphyr::options! { leading_zero_numbers_as_strings: true };
+    let table: Option<IndexMap<String, RawValue>> =
+        serde_saphyr::from_str_with_options(text, options()).map_err(first_line)?;
+    // Read again for where each value is: its line, and the text of a scalar.
+    let places: Option<IndexMap<String, serde_saphyr::Spanned<serde::de::IgnoredAny>>> =
+        serde_saphyr::from_str_with_options(text, options()).map_err(first_line)?;
+    let places = places.unwrap_or_default();
+    Ok(table
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, value)| {
+            let place = places.get(&key).map(|p| p.referenced);
+            let origin = match place.map(|p| p.line()) {
+                Some(line) if line > 0 => format!("{shown}:{line}"),
+                _ => shown.to_owned(),
+            };
+            let written = place.and_then(|p| {
+                let span = p.span();
+                let start = usize::try_from(span.byte_offset()?).ok()?;
+                let len = usize::try_from(span.byte_len()?).ok()?;
+                text.get(start..start + len).map(str::to_owned)
+            });
+            (key, value, origin, written)
+        })
+        .collect())
+}
+
+/// Whether JSON's error at `line` and `column` (1-based) is a number
+/// written with a leading zero (`serde_json` points just after the zero).
+fn json_leading_zero(text: &str, line: usize, column: usize) -> bool {
+    let Some(row) = text.lines().nth(line.saturating_sub(1)) else { return false };
+    let before: Vec<char> = row.chars().take(column.saturating_sub(1)).collect();
+    match before.as_slice() {
+        [.., previous, '0'] => !previous.is_ascii_digit() && *previous != '.',
+        ['0'] => true,
+        _ => false,
+    }
+}
+
+/// What to do about a number a format cannot read (JSON and TOML refuse
+/// leading zeros): quote it.
+fn quote_hint(message: &str) -> &'static str {
+    if message.contains("leading zero") {
+        " (a number with leading zeros, such as an account id, must be quoted: \"012345678901\")"
+    } else {
+        ""
     }
 }

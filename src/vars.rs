@@ -105,12 +105,38 @@ pub fn schema(manifest: &Manifest) -> Json {
 }
 
 fn property(q: &Question) -> Json {
+    // What `Question::parse` accepts, no more and no less: a value from an
+    // answers file is read as a `KEY=VALUE` text would be.
     let mut p = match q.kind {
-        Kind::String | Kind::Secret => json!({ "type": "string" }),
-        Kind::Bool => json!({ "type": "boolean" }),
-        Kind::Integer => json!({ "type": "integer" }),
-        Kind::Choice => json!({ "enum": q.choices }),
-        Kind::Multichoice => json!({ "type": "array", "items": { "enum": q.choices }, "uniqueItems": true }),
+        // A number is taken as the text it is written as (the rule, below, is checked by stamp for it too).
+        Kind::String | Kind::Secret => json!({ "type": ["string", "integer"] }),
+        Kind::Bool => json!({ "anyOf": [
+            { "type": "boolean" },
+            { "enum": [0, 1] },
+            { "type": "string", "pattern": format!("^\\s*(?:{})\\s*$", any_case(BOOL_WORDS)) },
+        ] }),
+        Kind::Integer => json!({ "anyOf": [
+            { "type": "integer" },
+            { "type": "string", "pattern": "^\\s*[+-]?[0-9]+\\s*$" },
+        ] }),
+        Kind::Choice => {
+            let mut allowed: Vec<Json> = q.choices.iter().map(|c| Json::from(c.as_str())).collect();
+            allowed.extend(q.choices.iter().filter_map(|c| as_number(c)));
+            if q.choices.iter().any(|c| c == "yes") && q.choices.iter().any(|c| c == "no") {
+                allowed.extend([Json::Bool(true), Json::Bool(false)]);
+            }
+            json!({ "enum": allowed })
+        }
+        Kind::Multichoice => {
+            let mut items: Vec<Json> = q.choices.iter().map(|c| Json::from(c.as_str())).collect();
+            items.extend(q.choices.iter().filter_map(|c| as_number(c)));
+            let one = q.choices.iter().map(|c| escape(c)).collect::<Vec<_>>().join("|");
+            json!({ "anyOf": [
+                { "type": "array", "items": { "enum": items } },
+                // Comma-separated, as KEY=VALUE gives it.
+                { "type": "string", "pattern": format!("^\\s*(?:(?:{one})\\s*(?:,\\s*(?:{one})\\s*)*)?$") },
+            ] })
+        }
     };
     let object = p.as_object_mut().expect("built as an object");
     let description = match &q.help {
@@ -130,4 +156,37 @@ fn property(q: &Question) -> Json {
         object.insert("writeOnly".into(), true.into());
     }
     p
+}
+
+/// The words a yes/no question takes (as `parse_bool` reads them).
+const BOOL_WORDS: [&str; 12] = ["1", "true", "t", "yes", "y", "on", "0", "false", "f", "no", "n", "off"];
+
+/// An alternation matching each word in any case, for JSON Schema's
+/// (ECMA-262) patterns, which have no case-insensitive flag.
+fn any_case(words: [&str; 12]) -> String {
+    let any = |c: char| {
+        if c.is_ascii_alphabetic() {
+            format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+        } else {
+            c.to_string()
+        }
+    };
+    words.iter().map(|w| w.chars().map(any).collect::<String>()).collect::<Vec<_>>().join("|")
+}
+
+/// A choice that a number in a file gives too (`1` for the choice "1").
+fn as_number(choice: &str) -> Option<Json> {
+    choice.parse::<i64>().ok().filter(|n| n.to_string() == choice).map(Json::from)
+}
+
+/// `text` as an ECMA-262 pattern matching it literally.
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\^$.|?*+()[]{}/-".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -6,9 +6,31 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::Consent;
 
+/// Exit codes, as every command's help ends.
+const EXIT_CODES: &str = "Exit codes: 0 success · 1 differences or conflicts (update, diff --exit-code, check) · \
+2 bad input (flags, answers, a missing answer without a terminal) · 3 bad template · 4 destination exists · \
+5 I/O failure · 130/143/129 interrupted";
+
+const NEW_EXAMPLES: &str = "Examples:
+  stamp                                     the built-in template, asking each question
+  stamp gh:owner/repo                       a template on GitHub (stamp.toml or cookiecutter.json)
+  stamp -t ./tpl project_name=Shop          answer one question; the rest are asked
+  stamp -t ./tpl -a answers.yaml --no-input -o build
+                                            from an answers file, never asking
+  stamp -a my-service/.stamp-answers.toml --no-input --force
+                                            regenerate a project where it is
+  stamp -a - --answers-format toml < secrets.toml
+                                            answers on stdin: secrets stay off the command line";
+
 /// stamp: generate a project from a template.
 #[derive(Debug, Parser)]
-#[command(name = "stamp", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "stamp",
+    version,
+    about,
+    args_conflicts_with_subcommands = true,
+    after_help = format!("{NEW_EXAMPLES}\n\n{EXIT_CODES}")
+)]
 pub(super) struct Cli {
     #[command(subcommand)]
     pub(super) command: Option<Command>,
@@ -19,16 +41,54 @@ pub(super) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(super) enum Command {
     /// Generate a project (the default command).
+    #[command(after_help = format!("{NEW_EXAMPLES}\n\n{EXIT_CODES}"))]
     New(NewArgs),
     /// Carry a generated project to its template's latest version (or changed answers), merging
     /// the template's changes with yours; exit 1 when conflicts are left to resolve.
+    #[command(after_help = format!(
+        "Examples:\n  \
+         stamp update                              the project here, to its template's latest version\n  \
+         stamp update my-service --dry-run         what each file would become; writes nothing\n  \
+         stamp update . include_sentry=yes         change an answer; the project follows\n  \
+         stamp update --checkout v2.0 --conflict rej\n\n{EXIT_CODES}"
+    ))]
     Update(UpdateArgs),
     /// Show your changes to a generated project (against the template version it records), or
     /// with --latest / --checkout what an update would change; writes nothing.
+    #[command(after_help = format!(
+        "Examples:\n  \
+         stamp diff                                what you changed since the project was made\n  \
+         stamp diff --latest --exit-code           in CI: exit 1 when the template moved on\n\n{EXIT_CODES}"
+    ))]
     Diff(DiffArgs),
     /// Render named answer sets and compare them with stored snapshots.
+    ///
+    /// A snapshots directory holds cases, each two entries: `<case>.toml`, the answers to render
+    /// with (an answers file, as for `stamp new -a`), and `<case>/`, the files of the project it
+    /// must render to (what is inside the project directory, not the directory itself). Every case
+    /// is rendered and compared (paths, bytes, executable bits) and all are reported. A new case
+    /// has only its `.toml` until `stamp check --update <case>` stores what it renders; review
+    /// that, and commit both.
+    #[command(after_help = format!(
+        "Layout:\n  \
+         snapshots/vault.toml      answers: project_name = \"Shop\"\n  \
+         snapshots/vault/…         the files it must render to\n\n\
+         Examples:\n  \
+         stamp check -t ./tpl                      every case in ./tpl/snapshots\n  \
+         stamp check -t ./tpl vault                one case\n  \
+         stamp check -t ./tpl --update             store what each case renders now, listing changes\n  \
+         stamp check -t ./tpl --all-combinations --exec 'make test'\n\n\
+         Exit codes: 0 every case matches (or was updated) · 1 a case differs (or a combination failed) · \
+         2 a case's answers are invalid, or no such case · 3 the template fails to render · 5 I/O failure"
+    ))]
     Check(CheckArgs),
     /// List a template's questions.
+    #[command(after_help = format!(
+        "Examples:\n  \
+         stamp vars -t ./tpl                       each question: type, default, rule, condition\n  \
+         stamp vars -t ./tpl --schema > answers.schema.json\n                                            \
+         a JSON Schema to check answers files with (editors, CI)\n\n{EXIT_CODES}"
+    ))]
     Vars(VarsArgs),
     /// Print a shell completion script.
     Completions {
@@ -40,8 +100,9 @@ pub(super) enum Command {
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)] // one per flag
 pub(super) struct NewArgs {
-    /// The template: a directory, a git URL, a .zip file or URL, or an abbreviation such as
-    /// gh:owner/repo (also accepted as the first argument); default: the built-in template.
+    /// The template, a stamp template (stamp.toml) or a cookiecutter one (cookiecutter.json): a
+    /// directory, a git URL, a .zip file or URL, or an abbreviation such as gh:owner/repo (also
+    /// accepted as the first argument); default: the built-in template.
     #[arg(short, long, value_name = "TEMPLATE")]
     pub(super) template: Option<PathBuf>,
     /// The branch, tag or commit of a git template (a local repository too).
@@ -208,8 +269,10 @@ impl HookConsent {
 
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
-    /// A template directory (with stamp.toml); default: the built-in template.
-    #[arg(short, long, value_name = "DIR")]
+    /// The template, as for `stamp new -t`: a directory with stamp.toml or cookiecutter.json, a
+    /// git URL, a .zip file or URL, or an abbreviation such as gh:owner/repo; default: the
+    /// built-in template.
+    #[arg(short, long, value_name = "TEMPLATE")]
     pub(super) template: Option<PathBuf>,
     /// The snapshots directory; default: `snapshots/` inside the template
     /// directory, or `./snapshots` for the built-in template.
@@ -227,15 +290,18 @@ pub(super) struct CheckArgs {
     /// With --all-combinations: run this shell command inside each rendered project.
     #[arg(long, value_name = "CMD", requires = "all_combinations")]
     pub(super) exec: Option<String>,
-    /// Only these cases (default: every `<case>.toml` in the snapshots directory).
+    /// Only these cases (default: every `<case>.toml` in the snapshots directory, each compared
+    /// with the directory `<case>/` beside it).
     #[arg(value_name = "CASE")]
     pub(super) cases: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub(super) struct VarsArgs {
-    /// A template directory (with stamp.toml); default: the built-in template.
-    #[arg(short, long, value_name = "DIR")]
+    /// The template, as for `stamp new -t`: a directory with stamp.toml or cookiecutter.json, a
+    /// git URL, a .zip file or URL, or an abbreviation such as gh:owner/repo; default: the
+    /// built-in template.
+    #[arg(short, long, value_name = "TEMPLATE")]
     pub(super) template: Option<PathBuf>,
     /// Print the questions as JSON.
     #[arg(long, conflicts_with = "schema")]

@@ -109,6 +109,9 @@ fn new(args: &NewArgs) -> Result<()> {
     let answers_on_stdin = args.answers.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let interactive =
         !args.no_input && !answers_on_stdin && std::io::stdin().is_terminal() && stderr_is_terminal;
+    if !interactive && !args.no_input && !answers_on_stdin && !args.quiet {
+        present::note_no_terminal();
+    }
     let request = Request {
         hooks: HookConsent::resolve(args.accept_hooks, interactive),
         extensions: HookConsent::resolve(args.accept_extensions, interactive),

@@ -35,13 +35,39 @@ fn values_are_data_not_templates() {
 fn missing_answers_exit_at_once_with_stdin_closed_or_piped() {
     let expected = "error: no value for `name`, `slug` (no terminal to ask); set them in an answers file (-a) or as KEY=VALUE\n";
     let (scratch, _) = Test::new().basic_template().status(2).stderr(expected).run();
+    // Replies on stdin are not taken for replies, and stamp says so once (a
+    // file, so that they are there before stamp looks: a pipe may be later).
+    let replies = scratch.write("replies.txt", "Demo\nshop\n");
+    let run = |extra: &[&str]| {
+        let output = std::process::Command::new(crate::support::binary())
+            .current_dir(scratch.dir.path())
+            .args(["-t", "tpl"])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdin(fs::File::open(&replies).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        assert!(output.stdout.is_empty(), "{output:?}");
+        String::from_utf8(output.stderr).unwrap()
+    };
+    assert_eq!(
+        run(&[]),
+        format!(
+            "note: no terminal to ask on (stdin is not one): the text on stdin is not read as replies, and each \
+             question takes its given value or its default; pass --no-input to say this is meant\n{expected}"
+        )
+    );
+    assert_eq!(run(&["--no-input"]), expected);
+    assert_eq!(run(&["-q"]), expected);
+    // An empty pipe (a script feeding nothing) is not worth a note.
     Test::in_scratch(&scratch)
         .args(&["-t", "tpl"])
-        .stdin("Demo\n")
+        .stdin("")
         .status(2)
         .stdout("")
         .stderr(expected)
-        .leaves_top_level(&["tpl"])
+        .leaves_top_level(&["replies.txt", "tpl"])
         .run();
 }
 
@@ -83,7 +109,8 @@ fn invalid_values_name_key_origin_and_reason() {
         .args(&["-t", "tpl", "name=!!!"])
         .status(2)
         .stderr(
-            "error: invalid value for `slug` in the template's default: \"\": use lower-case letters, digits and dashes\n",
+            "error: invalid value for `slug` in the template's default: \"\": use lower-case letters, digits and \
+             dashes; give a value as slug=VALUE or in an answers file\n",
         )
         .run();
 }
@@ -296,5 +323,65 @@ fn answers_are_never_silently_changed() {
         .args(&["--no-input", "-a", "a.yaml"])
         .status(2)
         .stderr_contains("expected text, found true (a yes/no value): quote it")
+        .run();
+}
+
+/// A number whose value does not keep how it was written (`012345678901`,
+/// `0x1F`, `+8_001`) reaches a text question as written and a number
+/// question as the number; where a format cannot read it at all (leading
+/// zeros in TOML and JSON) the error says to quote it. YAML values are
+/// named by their line, as TOML ones are.
+#[test]
+fn numbers_reach_text_questions_as_written() {
+    let manifest = "[template]\nname = \"t\"\nversion = \"1\"\n\
+                    [[variables]]\nname = \"dir\"\ndefault = \"out\"\n\
+                    [[variables]]\nname = \"account\"\ndefault = \"000000000000\"\n\
+                    validation = { regex = \"[0-9]{12}\", message = \"twelve digits\" }\n\
+                    [[variables]]\nname = \"tag\"\ndefault = \"x\"\n\
+                    [[variables]]\nname = \"port\"\ntype = \"integer\"\ndefault = 80\n";
+    let files = [
+        ("stamp.toml", manifest),
+        (
+            "{{cookiecutter.dir}}/v",
+            "{{ cookiecutter.account }} {{ cookiecutter.tag }} {{ cookiecutter.port }}",
+        ),
+    ];
+    let (scratch, _) = Test::new()
+        .template(&files)
+        .file("a.yaml", "account: 012345678901\ntag: 0x1F\nport: 0x1F\n")
+        .args(&["--no-input", "-q", "-a", "a.yaml"])
+        .leaves_file("out/v", "012345678901 0x1F 31")
+        .run();
+    Test::in_scratch(&scratch)
+        .file("a.toml", "tag = +8_001\nport = +8_001 # comment\n")
+        .args(&["-t", "tpl", "--no-input", "-q", "-a", "a.toml", "-o", "toml"])
+        .leaves_file("toml/out/v", "000000000000 +8_001 8001")
+        .run();
+    // A number given as text is a number too, in every format (as `port=8001` is).
+    Test::in_scratch(&scratch)
+        .file("a.json", "{\"port\": \"8001\", \"tag\": 7}")
+        .args(&["-t", "tpl", "--no-input", "-q", "-a", "a.json", "-o", "json"])
+        .leaves_file("json/out/v", "000000000000 7 8001")
+        .run();
+    for (file, text, line) in [
+        ("b.toml", "account = 012345678901\n", "line 1: unexpected leading zero"),
+        ("b.json", "{\"account\": 012345678901}", "line 1: invalid number at line 1 column 14"),
+    ] {
+        Test::in_scratch(&scratch)
+            .file(file, text)
+            .args(&["-t", "tpl", "--no-input", "-a", file, "-o", "refused"])
+            .status(2)
+            .stderr_contains(&format!("error: cannot read answers file {file}: {line}"))
+            .stderr_contains(
+                "(a number with leading zeros, such as an account id, must be quoted: \"012345678901\")",
+            )
+            .leaves_no("refused")
+            .run();
+    }
+    Test::in_scratch(&scratch)
+        .file("c.yaml", "tag: x\naccount: 12345\n")
+        .args(&["-t", "tpl", "--no-input", "-a", "c.yaml", "-o", "refused"])
+        .status(2)
+        .stderr("error: invalid value for `account` in c.yaml:2: \"12345\": twelve digits\n")
         .run();
 }

@@ -32,6 +32,46 @@ fn manifest_problems_are_all_reported_with_lines() {
     );
 }
 
+/// Misspelt fields and values of the wrong type are reported together with
+/// the semantic problems, each at its line, with the name that was meant.
+#[test]
+fn a_manifests_shape_problems_are_reported_together_with_did_you_mean() {
+    let manifest = "[template]\nname = \"t\"\nversion = 1\ndescripton = \"x\"\n\n\
+                    [[variables]]\nname = \"project_name\"\npromt = \"Name\"\n\n\
+                    [[variables]]\nname = \"slug\"\ntype = \"chioce\"\nchoices = \"a\"\n\
+                    when = \"{{ cookiecutter.projet_name }}\"\nvalidation = { regx = \"a\" }\n\n\
+                    [[variables]]\nname = \"later\"\nhelp = 3\ndefault = \"{{ cookiecutter.slugg }}\"\n";
+    Test::new()
+        .template(&[("stamp.toml", manifest), ("{{cookiecutter.project_name}}/f", "")])
+        .args(&["--no-input"])
+        .status(3)
+        .stderr(
+            "error: tpl/stamp.toml:3: [template]: `version`: invalid type: integer `1`, expected a string\n\
+             error: tpl/stamp.toml:4: [template]: unknown field `descripton`; did you mean `description`?\n\
+             error: tpl/stamp.toml:8: variable `project_name`: unknown field `promt`; did you mean `prompt`?\n\
+             error: tpl/stamp.toml:12: variable `slug`: `type`: unknown variant `chioce`, expected one of \
+             `string`, `bool`, `choice`, `multichoice`, `integer`, `secret`; did you mean `choice`?\n\
+             error: tpl/stamp.toml:13: variable `slug`: `choices`: invalid type: string \"a\", expected a sequence\n\
+             error: tpl/stamp.toml:14: variable `slug`: `when` uses `projet_name`, which is not a question \
+             declared before it; did you mean `project_name`?\n\
+             error: tpl/stamp.toml:15: variable `slug`: validation: unknown field `regx`; did you mean `regex`?\n\
+             error: tpl/stamp.toml:19: variable `later`: `help`: invalid type: integer `3`, expected a string\n\
+             error: tpl/stamp.toml:20: variable `later`: `default` uses `slugg`, which is not a question \
+             declared before it; did you mean `slug`?\n",
+        )
+        .leaves_top_level(&["tpl"])
+        .run();
+    // A field no known one is close to lists the known ones.
+    Test::new()
+        .template(&[("stamp.toml", "[template]\nname = \"t\"\nversion = \"1\"\ncolour = \"red\"\n")])
+        .status(3)
+        .stderr(
+            "error: tpl/stamp.toml:4: [template]: unknown field `colour` (known: name, version, description, \
+             copy_without_render, next_steps)\n",
+        )
+        .run();
+}
+
 #[test]
 fn template_errors_name_file_line_and_column_and_write_nothing() {
     let (scratch, _) = Test::new()
@@ -92,6 +132,35 @@ fn bad_flags_exit_2() {
         .stderr("error: expected KEY=VALUE, found an argument of 6 characters without a key\n")
         .run();
     Test::new().args(&["--help"]).stdout_contains("--no-input").run();
+}
+
+/// Every command's help ends with examples and the exit codes; `-t` names
+/// every kind of template; `check --help` explains the snapshots' layout.
+#[test]
+fn help_pages_give_examples_exit_codes_and_the_check_layout() {
+    for command in
+        [&["--help"][..], &["new", "--help"], &["update", "--help"], &["diff", "--help"], &["vars", "--help"]]
+    {
+        Test::new()
+            .args(command)
+            .stdout_contains("Examples:\n  stamp")
+            .stdout_contains("Exit codes: 0 success · 1 differences or conflicts")
+            .stdout_contains("4 destination exists")
+            .run();
+    }
+    for command in ["new", "check", "vars"] {
+        Test::new().args(&[command, "--help"]).stdout_contains("cookiecutter.json").run();
+    }
+    Test::new()
+        .args(&["check", "--help"])
+        .stdout_contains("`<case>.toml`, the answers to render")
+        .stdout_contains("`<case>/`, the files of the project it")
+        .stdout_contains("snapshots/vault.toml")
+        .stdout_contains("Exit codes: 0 every case matches")
+        .stdout_lacks("A template directory (with stamp.toml)")
+        .run();
+    // The short help keeps them too.
+    Test::new().args(&["-h"]).stdout_contains("Examples:").stdout_contains("Exit codes:").run();
 }
 
 /// Regression: equal or empty delimiters in `_jinja2_env_vars` panicked

@@ -52,3 +52,124 @@ fn completions_for_a_shell() {
         .stdout_contains("--no-input")
         .run();
 }
+
+/// A template with a question of each kind, for the schema test.
+const KINDS: &str = r#"
+[template]
+name = "kinds"
+version = "1"
+[[variables]]
+name = "dir"
+default = "out"
+[[variables]]
+name = "text"
+default = "abc"
+validation = { regex = "[a-z0-9]+" }
+[[variables]]
+name = "port"
+type = "integer"
+default = 80
+[[variables]]
+name = "flag"
+type = "bool"
+[[variables]]
+name = "pick"
+type = "choice"
+choices = ["1", "two", "yes", "no"]
+[[variables]]
+name = "many"
+type = "multichoice"
+choices = ["a", "b c"]
+"#;
+
+/// Values for the questions of [`KINDS`], accepted by stamp or not.
+const SCHEMA_CASES: &[(&str, &str)] = &[
+    ("text", r#""abc""#),
+    ("text", "123"),
+    ("text", r#""Abc""#),
+    ("text", "true"),
+    ("text", "1.5"),
+    ("text", "null"),
+    ("text", "[]"),
+    ("port", "8001"),
+    ("port", r#""8001""#),
+    ("port", r#"" 8001 ""#),
+    ("port", r#""+5""#),
+    ("port", r#""-5""#),
+    ("port", r#""80x""#),
+    ("port", r#""0x1F""#),
+    ("port", "1.5"),
+    ("port", "true"),
+    ("port", "null"),
+    ("flag", "true"),
+    ("flag", "0"),
+    ("flag", "1"),
+    ("flag", "2"),
+    ("flag", r#""yes""#),
+    ("flag", r#""No""#),
+    ("flag", r#"" OFF ""#),
+    ("flag", r#""maybe""#),
+    ("flag", "null"),
+    ("pick", r#""1""#),
+    ("pick", "1"),
+    ("pick", r#""two""#),
+    ("pick", "true"),
+    ("pick", r#""three""#),
+    ("pick", "2"),
+    ("pick", r#"" two""#),
+    ("many", r#"["a"]"#),
+    ("many", r#"["a", "b c"]"#),
+    ("many", "[]"),
+    ("many", r#""a, b c""#),
+    ("many", r#""""#),
+    ("many", r#""a,""#),
+    ("many", r#"["x"]"#),
+    ("many", r#""x""#),
+    ("many", "[true]"),
+    ("many", "true"),
+];
+
+/// What `stamp vars --schema` accepts is what stamp accepts: each value
+/// below, given in a JSON answers file, is checked by stamp (`--no-input
+/// --dry-run`) and by Python's jsonschema against the emitted schema, and
+/// both must agree (`"port": "8001"` for an integer question is accepted by
+/// both, as `port=8001` on the command line is).
+#[test]
+fn the_schema_accepts_what_stamp_accepts() {
+    let (scratch, run) = Test::new()
+        .args(&["vars", "--schema"])
+        .template(&[("stamp.toml", KINDS), ("{{cookiecutter.dir}}/f", "x")])
+        .run();
+    scratch.write("schema.json", &run.stdout);
+    let documents: Vec<String> =
+        SCHEMA_CASES.iter().map(|(key, value)| format!("{{\"{key}\": {value}}}")).collect();
+    scratch.write("documents.json", format!("[{}]", documents.join(",")));
+    let script = "import json, jsonschema\n\
+                  schema = json.load(open('schema.json'))\n\
+                  for d in json.load(open('documents.json')):\n    \
+                  print('ok' if jsonschema.Draft202012Validator(schema).is_valid(d) else 'refused')\n";
+    let output = std::process::Command::new("python3")
+        .current_dir(scratch.dir.path())
+        .args(["-c", script])
+        .output()
+        .expect("python3 with jsonschema runs (run `bash scripts/test` once)");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let verdicts = String::from_utf8(output.stdout).unwrap();
+    let verdicts: Vec<&str> = verdicts.lines().collect();
+    assert_eq!(verdicts.len(), SCHEMA_CASES.len());
+    for (((key, value), document), schema_says) in SCHEMA_CASES.iter().zip(&documents).zip(verdicts) {
+        scratch.write("a.json", document);
+        let args = ["-t", "tpl", "--no-input", "--dry-run", "-q", "-a", "a.json"];
+        let run = scratch.run(&args);
+        let stamp_says = match run.code {
+            0 => "ok",
+            2 => "refused",
+            _ => panic!("stamp {args:?} with {document}: {run:?}"),
+        };
+        assert_eq!(
+            stamp_says, schema_says,
+            "{key} = {value}: stamp {stamp_says}, the schema {schema_says}\n{}",
+            run.stderr
+        );
+    }
+}

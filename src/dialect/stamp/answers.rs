@@ -10,7 +10,7 @@ use crate::engine::{self, Engine};
 use crate::error::{Error, Result};
 use crate::given::{DIGEST_KEY, Given, SOURCE_KEYS, TEMPLATE_KEY, VERSION_KEY};
 use crate::model::{Answer, DefaultValue, Kind, Manifest, Provenance, Question, RawValue};
-use crate::prompt::Prompter;
+use crate::prompt::{Asking, Prompter, ask_knowing};
 
 /// The answers of one run, in question order.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -103,8 +103,16 @@ pub(crate) fn resolve(
     given.check_known(manifest)?;
     let mut answers = Answers::default();
     let mut missing: Vec<String> = Vec::new();
+    // The questions that may be asked, for `[n/total]`: neither given nor
+    // computed (one whose condition turns out false is passed over).
+    let askable: Vec<&str> = manifest
+        .questions
+        .iter()
+        .filter(|q| given.get(&q.name).is_none() && !q.is_computed())
+        .map(|q| q.name.as_str())
+        .collect();
     for question in &manifest.questions {
-        let proposal = match given.get(&question.name) {
+        let proposal = match given.value_for(question) {
             Some(value) => Proposal::Value(question.parse(&value.raw).map_err(|reason| {
                 Error::InvalidAnswer { origin: value.origin.clone(), key: question.name.clone(), reason }
             })?),
@@ -140,7 +148,17 @@ pub(crate) fn resolve(
         };
         // A value given on the command line or in a file is the answer: it is not asked again.
         let given_here = given.get(&question.name).is_some();
-        let chosen = if active && !given_here { prompter.ask(question, current)? } else { current.cloned() };
+        let chosen = if active && !given_here {
+            let refused = match &proposal {
+                Proposal::Invalid(reason) => Some(reason.clone()),
+                _ => None,
+            };
+            let position =
+                askable.iter().position(|name| *name == question.name).map(|i| (i + 1, askable.len()));
+            ask_knowing(prompter, question, current, Asking { position, default_refused: refused })?
+        } else {
+            current.cloned()
+        };
         if !active && given.get(&question.name).is_none() {
             answers.derived.push(question.name.clone());
         }
@@ -150,7 +168,10 @@ pub(crate) fn resolve(
                 return Err(Error::InvalidAnswer {
                     origin: "the template's default".into(),
                     key: question.name.clone(),
-                    reason,
+                    reason: format!(
+                        "{reason}; give a value as {}=VALUE or in an answers file",
+                        question.name
+                    ),
                 });
             }
             (None, _) if active => missing.push(question.name.clone()),

@@ -7,58 +7,15 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use serde::Deserialize;
-use toml::Spanned;
-
+use super::shape::{self, Entry, RawVariable};
 use crate::engine::{Determinism, Engine, Syntax};
 use crate::error::{Error, Problem, Result, line_of};
 use crate::model::{
     DefaultValue, Kind, Manifest, Question, RawValue, TemplateInfo, Validation, is_identifier,
 };
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawManifest {
-    template: RawInfo,
-    #[serde(default)]
-    variables: Vec<Spanned<RawVariable>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawInfo {
-    name: String,
-    version: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    copy_without_render: Vec<Spanned<String>>,
-    next_steps: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawVariable {
-    name: Spanned<String>,
-    prompt: Option<String>,
-    help: Option<String>,
-    #[serde(rename = "type", default)]
-    kind: Kind,
-    default: Option<Spanned<toml::Value>>,
-    choices: Option<Spanned<Vec<String>>>,
-    validation: Option<Spanned<RawValidation>>,
-    when: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawValidation {
-    regex: String,
-    message: Option<String>,
-}
-
 /// Collects problems, each located at a line of the manifest.
-struct Problems<'a> {
+pub(super) struct Problems<'a> {
     file: &'a Path,
     text: &'a str,
     list: Vec<Problem>,
@@ -66,27 +23,34 @@ struct Problems<'a> {
 
 impl Problems<'_> {
     fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.list.push(Problem::at_line(self.file, line_of(self.text, span.start), message));
+        self.add_at(Some(span), message);
+    }
+
+    /// A problem at the line where `span` starts, or of the whole file.
+    pub(super) fn add_at(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        self.list.push(match span {
+            Some(span) => Problem::at_line(self.file, line_of(self.text, span.start), message),
+            None => Problem::in_file(self.file, message),
+        });
+    }
+
+    /// How many problems so far.
+    pub(super) fn len(&self) -> usize {
+        self.list.len()
     }
 }
 
 /// Parses and checks a `stamp.toml`; `path` is used in messages.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
-    let raw: RawManifest = toml::from_str(text).map_err(|err| {
-        let message = err.message().trim().to_owned();
-        let problem = match err.span() {
-            Some(span) => Problem::at_line(path, line_of(text, span.start), message),
-            None => Problem::in_file(path, message),
-        };
-        Error::Manifest { problems: vec![problem] }
-    })?;
     let mut problems = Problems { file: path, text, list: Vec::new() };
-    let info = TemplateInfo {
-        name: raw.template.name,
-        version: raw.template.version,
-        description: raw.template.description,
+    let Some((info, entries)) = shape::read(text, &mut problems) else {
+        return Err(Error::Manifest { problems: problems.list });
+    };
+    let info = info.map(|raw| TemplateInfo {
+        name: raw.name,
+        version: raw.version,
+        description: raw.description,
         copy_without_render: raw
-            .template
             .copy_without_render
             .into_iter()
             .filter_map(|glob| match globset::Glob::new(glob.get_ref()) {
@@ -97,16 +61,29 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
                 }
             })
             .collect(),
-        next_steps: raw.template.next_steps,
-    };
+        next_steps: raw.next_steps,
+    });
     let mut questions = Vec::new();
     let mut seen = HashSet::new();
     let mut confidential = HashSet::new();
-    for variable in raw.variables {
-        let span = variable.span();
-        let variable = variable.into_inner();
+    for entry in entries {
+        let (span, variable) = match entry {
+            Entry::Read(span, variable) => (span, variable),
+            // Its problems are reported; later questions may still use it.
+            Entry::Broken { name, templates } => {
+                let label =
+                    name.as_ref().map_or_else(|| "a variable".to_owned(), |n| format!("variable `{n}`"));
+                for (field, template, span) in &templates {
+                    if template.contains("{{") || template.contains("{%") {
+                        check_template_refs(&label, field, template, span.clone(), &seen, &mut problems);
+                    }
+                }
+                seen.extend(name);
+                continue;
+            }
+        };
         let name = variable.name.get_ref().clone();
-        if let Some(question) = check_variable(variable, span, &seen, &confidential, &mut problems) {
+        if let Some(question) = check_variable(*variable, span, &seen, &confidential, &mut problems) {
             if question.is_confidential() {
                 confidential.insert(name.clone());
             }
@@ -114,10 +91,11 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
         }
         seen.insert(name);
     }
-    if problems.list.is_empty() {
-        Ok(Manifest { info, questions })
-    } else {
-        Err(Error::Manifest { problems: problems.list })
+    // In file order, whichever pass found them.
+    problems.list.sort_by_key(|p| p.line);
+    match info {
+        Some(info) if problems.list.is_empty() => Ok(Manifest { info, questions }),
+        _ => Err(Error::Manifest { problems: problems.list }),
     }
 }
 
@@ -240,11 +218,15 @@ fn check_template_refs(
             return Vec::new();
         }
     };
+    let mut names: Vec<&str> = earlier.iter().map(String::as_str).collect();
+    names.sort_unstable();
     for used in &used {
         if !earlier.contains(used) {
+            let hint =
+                shape::closest(used, &names).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
             problems.add(
                 span.clone(),
-                format!("{label}: `{field}` uses `{used}`, which is not a question declared before it"),
+                format!("{label}: `{field}` uses `{used}`, which is not a question declared before it{hint}"),
             );
         }
     }
@@ -343,6 +325,28 @@ name = \"later\"
         let Err(Error::Manifest { problems }) = parse(&text) else { panic!("expected problems") };
         let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert!(problems[0].starts_with("stamp.toml:7:") && problems[0].contains("colour"), "{problems:?}");
+    }
+
+    #[test]
+    fn reports_every_unknown_field_and_wrong_type_at_once() {
+        let text = format!(
+            "{HEAD}descripton = \"x\"\n[[variables]]\nname = \"a\"\npromt = \"A\"\nhelp = 3\n\
+             [[variables]]\nname = \"b\"\ntype = \"bol\"\nwhen = \"{{{{ cookiecutter.aa }}}}\"\n"
+        );
+        let Err(Error::Manifest { problems }) = parse(&text) else { panic!("expected problems") };
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "stamp.toml:4: [template]: unknown field `descripton`; did you mean `description`?",
+                "stamp.toml:7: variable `a`: unknown field `promt`; did you mean `prompt`?",
+                "stamp.toml:8: variable `a`: `help`: invalid type: integer `3`, expected a string",
+                "stamp.toml:11: variable `b`: `type`: unknown variant `bol`, expected one of `string`, `bool`, \
+                 `choice`, `multichoice`, `integer`, `secret`; did you mean `bool`?",
+                "stamp.toml:12: variable `b`: `when` uses `aa`, which is not a question declared before it; \
+                 did you mean `a`?",
+            ]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod answers;
 mod manifest;
+mod shape;
 
 pub(crate) use answers::answer_value;
 
