@@ -459,3 +459,21 @@ fn a_refused_derived_default_says_why() {
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&mut p), 2);
 }
+
+#[test]
+fn an_existing_project_is_reported_as_soon_as_the_answers_name_it() {
+    let scratch = Scratch::new();
+    basic_template(&scratch);
+    scratch.write("shop/keep.txt", "mine\n");
+    let mut p = spawn(&scratch, &["-t", "tpl"]);
+    p.exp_string("Project name").unwrap();
+    p.send_line("Shop").unwrap();
+    p.exp_string("Slug").unwrap();
+    p.send_line("shop").unwrap();
+    // Stopped before the license question, with nothing written.
+    let (before, _) = p.exp_regex("error: shop already exists[^\n]*").unwrap();
+    assert!(!before.contains("license"), "asked on after the name was known:\n{before}");
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 4);
+    assert_eq!(std::fs::read_to_string(scratch.path("shop/keep.txt")).unwrap(), "mine\n");
+}
