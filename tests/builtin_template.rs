@@ -2,11 +2,13 @@
 //! `secrets_backend` combination and for a set of hostile answers, checked offline by
 //! `tests/check_rendered.py`: kustomize builds, strict JSON schemas (tests/schemas), one key
 //! set everywhere, IAM and Vault policies, shellcheck, Markdown links, unrendered Jinja,
-//! the project's own `scripts/validate.py`, and (for the vault renders) the Vault scripts
-//! and Agent template against a real `OpenBao` dev server on loopback.
+//! the project's own `scripts/validate.py`, the migration credentials kept from the web pods
+//! in every backend, and (for the vault renders) the Vault scripts and Agent templates against a
+//! real `OpenBao` dev server on loopback, and the database engine's setup against a throw-away
+//! `PostgreSQL` (Debian's `postgresql`) with the users it creates.
 //!
 //! Tools come from `bash scripts/test` (tests/requirements.txt into .tools/venv) plus
-//! kubectl; a missing tool fails the test.
+//! kubectl and the `PostgreSQL` server (`.ci/run` installs it); a missing tool fails the test.
 
 use std::path::Path;
 use std::process::Command;
@@ -23,6 +25,9 @@ fn tool_check() {
             "{tool} is not on PATH: run the tests with `bash scripts/test` (it installs tests/requirements.txt)"
         );
     }
+    let postgres = std::fs::read_dir("/usr/lib/postgresql")
+        .is_ok_and(|versions| versions.flatten().any(|v| v.path().join("bin/initdb").is_file()));
+    assert!(postgres, "no /usr/lib/postgresql/*/bin/initdb: install Debian's postgresql (`.ci/run` does)");
 }
 
 /// Renders the built-in template with these answers and runs the checker on the result.
@@ -69,6 +74,13 @@ fn render_and_check(answers: &[(&str, &str)], with_vault: bool) {
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
 
+/// A port nothing listens on now, for the throw-away `PostgreSQL` the dynamic-credentials renders
+/// name as `postgres_port` (the URLs the Vault Agent builds must reach it).
+fn free_port() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    listener.local_addr().unwrap().port().to_string()
+}
+
 fn combination(sentry: &str, backend: &str) {
     render_and_check(&[("include_sentry", sentry), ("secrets_backend", backend)], backend == "vault");
 }
@@ -103,11 +115,30 @@ fn sentry_yes_sealed_secrets() {
     combination("yes", BACKENDS[2]);
 }
 
+/// Vault's database engine end to end: the agents build both URLs from `database/creds/`, the
+/// setup script runs against a real `PostgreSQL` and `OpenBao`, and the users it creates connect
+/// with the rights their role gives (rows for the web pods, the schema for the migration).
+#[test]
+fn vault_dynamic_database_credentials() {
+    let port = free_port();
+    render_and_check(
+        &[
+            ("include_sentry", "no"),
+            ("secrets_backend", "vault"),
+            ("vault_database_credentials", "dynamic"),
+            ("postgres_host", "localhost"),
+            ("postgres_port", &port),
+        ],
+        true,
+    );
+}
+
 /// Quotes, colons, `#`, newlines, tabs, unicode and Jinja syntax in the project name, and
-/// non-default values for every other answer.
+/// non-default values for every other answer (dynamic database credentials included).
 #[test]
 fn hostile_values_survive_unchanged() {
     let name = "Ünïcødé \"Quoted\" 'App': #1 {{ 7*7 }} {% if x %}\n  second: line\t\\ — 日本 🚀 ---";
+    let port = free_port();
     render_and_check(
         &[
             ("project_name", name),
@@ -123,6 +154,9 @@ fn hostile_values_survive_unchanged() {
             ("vault_kv_mount", "kv-apps"),
             ("vault_auth_mount", "k8s-prod"),
             ("vault_audience", "vault.example"),
+            ("vault_database_credentials", "dynamic"),
+            ("postgres_host", "localhost"),
+            ("postgres_port", &port),
             ("sealed_secrets_controller_namespace", "sealed"),
             ("sealed_secrets_controller_name", "sealed-secrets"),
             ("image", "registry.example.com:5000/team/app"),
@@ -133,7 +167,49 @@ fn hostile_values_survive_unchanged() {
     );
 }
 
-/// Values that would break YAML, shell or HCL are refused before anything is rendered.
+/// Each backend's own files, and only those: a project holds its chosen backend's component and
+/// setup files plus the shared ones, never another backend's (switching is `stamp update`).
+#[test]
+fn only_the_chosen_backends_files_are_rendered() {
+    let own: [(&str, &[&str]); 3] = [
+        ("external-secrets", &["k8s/components/external-secrets", "aws"]),
+        ("vault", &["k8s/components/vault-agent", "vault"]),
+        ("sealed-secrets", &["k8s/components/sealed-secrets", "scripts/seal-secrets.sh"]),
+    ];
+    let shared = [
+        "k8s/base",
+        "k8s/overlays/dev",
+        "k8s/overlays/prod",
+        "docs",
+        "scripts/validate.py",
+        "scripts/preflight.py",
+    ];
+    for (backend, _) in own {
+        let scratch = tempfile::tempdir().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_stamp"))
+            .current_dir(scratch.path())
+            .args(["--no-input", "-q", "-o", "out", &format!("secrets_backend={backend}")])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("stamp runs");
+        assert!(output.status.success(), "stamp failed: {}", String::from_utf8_lossy(&output.stderr));
+        let project = scratch.path().join("out/my-service");
+        for path in shared {
+            assert!(project.join(path).exists(), "{backend}: the shared {path} is rendered");
+        }
+        for (other, paths) in own {
+            for path in paths {
+                assert_eq!(
+                    project.join(path).exists(),
+                    other == backend,
+                    "{backend} project: {path} ({other} backend) must {}be rendered",
+                    if other == backend { "" } else { "not " }
+                );
+            }
+        }
+    }
+}
+
 /// Every ARN names the region's partition: `GovCloud` and China, with their own OIDC issuers.
 #[test]
 fn arns_name_the_regions_partition() {
@@ -141,6 +217,7 @@ fn arns_name_the_regions_partition() {
     render_and_check(&[("secrets_backend", "external-secrets"), ("aws_region", "cn-north-1")], false);
 }
 
+/// Values that would break YAML, shell, HCL or SQL are refused before anything is rendered.
 #[test]
 fn unsafe_values_are_rejected() {
     for (key, value) in [
@@ -156,6 +233,11 @@ fn unsafe_values_are_rejected() {
         ("image_tag", "1.0 --privileged"),
         ("app_port", "80"),
         ("postgres_db", "db; drop"),
+        // <name>_migrator must stay within PostgreSQL's 63-character identifiers.
+        ("postgres_db", "a234567890123456789012345678901234567890123456789012345"),
+        ("vault_database_credentials", "rotating"),
+        ("postgres_host", "db.example.com:5432"),
+        ("postgres_port", "0"),
     ] {
         let scratch = tempfile::tempdir().unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_stamp"))

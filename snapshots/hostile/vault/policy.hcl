@@ -1,16 +1,15 @@
-# Policy "hostile-app-2": read the service's KV v2 secrets, nothing else.
+# Policy "hostile-app-2" (the web pods): read the service's secrets, nothing else.
+# Each secret is named: the migration credentials are not readable with it (policy-migration.hcl).
 # KV v2 API paths carry "/data/" (reads) and "/metadata/" (listing); the Vault Agent renews its
-# own token through the built-in "default" policy.
-path "secret/data/hostile-app-2/*" {
+# own token and leases through the built-in "default" policy.
+path "secret/data/hostile-app-2/database" {
   capabilities = ["read"]
 }
 
-# Uncomment only if the application lists its keys:
-# path "secret/metadata/hostile-app-2/*" {
-#   capabilities = ["list"]
-# }
+path "secret/data/hostile-app-2/redis" {
+  capabilities = ["read"]
+}
 
-# Uncomment with setup-database-engine.sh (dynamic PostgreSQL credentials):
-# path "database/creds/hostile-app-2-app" {
-#   capabilities = ["read"]
-# }
+path "secret/data/hostile-app-2/sentry" {
+  capabilities = ["read"]
+}

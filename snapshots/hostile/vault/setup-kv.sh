@@ -6,10 +6,11 @@
 #   SECRETS_DIR=./secrets vault/setup-kv.sh     # default SECRETS_DIR: ./secrets (git-ignored)
 #
 # Expected files (see docs/secrets-management.md):
-#   $SECRETS_DIR/database.json  {"url": "...", "migration_url": "..."}
-#   $SECRETS_DIR/redis.json     {"url": "..."}
-#   $SECRETS_DIR/sentry.json    {"dsn": "..."}
-# Run with --policy-only to write just the policy.
+#   $SECRETS_DIR/database.json   {"url": "..."}   the web pods' database user (rows, no DDL)
+#   $SECRETS_DIR/redis.json      {"url": "..."}
+#   $SECRETS_DIR/sentry.json     {"dsn": "..."}
+#   $SECRETS_DIR/migration.json  {"url": "..."}   the migration user (DDL), for the migration Job only
+# Run with --policy-only to write just the policies.
 set -euo pipefail
 # shellcheck source=vault/common.sh
 . "$(dirname "$0")/common.sh"
@@ -34,8 +35,9 @@ else
   fi
 fi
 
-log "writing policy ${SLUG}"
+log "writing policies ${SLUG} and ${MIGRATION_ROLE}"
 "$VAULT" policy write "$SLUG" "$SCRIPT_DIR/policy.hcl"
+"$VAULT" policy write "$MIGRATION_ROLE" "$SCRIPT_DIR/policy-migration.hcl"
 
 if [ "${1:-}" = "--policy-only" ]; then
   exit 0
@@ -51,4 +53,4 @@ for entry in "${SECRETS[@]}"; do
   log "storing ${KV_MOUNT}/${SLUG}/${name} from ${file}"
   "$VAULT" kv put -mount="$KV_MOUNT" "$SLUG/$name" "@$file" >/dev/null
 done
-log "done: secrets readable at ${KV_MOUNT}/data/${SLUG}/* with policy ${SLUG}"
+log "done: ${KV_MOUNT}/data/${SLUG}/migration readable with policy ${MIGRATION_ROLE} only, the others with ${SLUG}"

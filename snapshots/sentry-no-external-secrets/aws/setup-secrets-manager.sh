@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Creates (or updates) the service's secrets in AWS Secrets Manager from local JSON files and
-# the IAM role External Secrets Operator assumes through IRSA.
+# the two IAM roles External Secrets Operator assumes through IRSA: one for the web pods'
+# secrets, one for the migration credentials only (the migration Job's Secret).
 #
-#   SECRETS_DIR=./secrets aws/setup-secrets-manager.sh          # secrets + role
-#   aws/setup-secrets-manager.sh --role-only                     # just the IAM role
+#   SECRETS_DIR=./secrets aws/setup-secrets-manager.sh          # secrets + roles
+#   aws/setup-secrets-manager.sh --role-only                     # just the IAM roles
 #
 # Values are read with file:// so they never appear in shell history or the process list.
 # Prerequisite (once per cluster): an IAM OIDC provider for the cluster, e.g.
@@ -12,10 +13,9 @@ set -euo pipefail
 
 export AWS_REGION="${AWS_REGION:-us-east-1}"
 SLUG="my-service"
-ROLE_NAME="${SLUG}-external-secrets"
 SECRETS_DIR="${SECRETS_DIR:-./secrets}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-NAMES=(database redis)
+NAMES=(database redis migration)
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -33,13 +33,17 @@ if [ "${1:-}" != "--role-only" ]; then
   done
 fi
 
-if aws iam get-role --role-name "$ROLE_NAME" >/dev/null 2>&1; then
-  aws iam update-assume-role-policy --role-name "$ROLE_NAME" \
-    --policy-document "file://$HERE/irsa-trust-policy.json"
-else
-  aws iam create-role --role-name "$ROLE_NAME" \
-    --assume-role-policy-document "file://$HERE/irsa-trust-policy.json" >/dev/null
-fi
-aws iam put-role-policy --role-name "$ROLE_NAME" --policy-name "${SLUG}-secrets-read" \
-  --policy-document "file://$HERE/iam-policy-secrets-read.json"
-log "role $ROLE_NAME ready; k8s/components/external-secrets/serviceaccount-eso.yaml points at it"
+# One role per Kubernetes service account: role, trust policy, permissions policy, its name.
+role() {
+  local name="$1" trust="$HERE/$2" policy="$HERE/$3" policy_name="$4"
+  if aws iam get-role --role-name "$name" >/dev/null 2>&1; then
+    aws iam update-assume-role-policy --role-name "$name" --policy-document "file://$trust"
+  else
+    aws iam create-role --role-name "$name" --assume-role-policy-document "file://$trust" >/dev/null
+  fi
+  aws iam put-role-policy --role-name "$name" --policy-name "$policy_name" --policy-document "file://$policy"
+  log "role $name ready"
+}
+role "${SLUG}-external-secrets" irsa-trust-policy.json iam-policy-secrets-read.json "${SLUG}-secrets-read"
+role "${SLUG}-eso-migration" irsa-trust-policy-migration.json iam-policy-migration-read.json "${SLUG}-migration-read"
+log "k8s/components/external-secrets/serviceaccount-eso.yaml and migration.yaml point at them"

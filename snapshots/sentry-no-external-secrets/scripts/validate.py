@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Offline checks of this repository (run by `make validate` and CI).
 
-Builds every kustomize overlay and component, validates every object against strict JSON
-schemas, and checks the invariants the secrets setup relies on: one key set everywhere,
-current API versions only, Pod Security "restricted", least-privilege IAM and Vault policy,
-shellcheck-clean scripts and resolvable Markdown links.
+Builds every kustomize overlay and the backend's component, validates every object against
+strict JSON schemas, and checks the invariants the secrets setup relies on: one key set
+everywhere, current API versions only, Pod Security "restricted", least-privilege IAM and Vault
+policy, shellcheck-clean scripts and resolvable Markdown links.
 
 Schemas: --schema-dir DIR (or SCHEMA_DIR) with kubeconform's layout
   DIR/kubernetes-json-schema/v<K8S>-standalone-strict/<kind>[-<group>]-<version>.json
@@ -28,13 +28,28 @@ K8S_VERSION = "1.35.0"
 SLUG = "my-service"
 NAMESPACE = "my-service"
 SECRET_NAME = f"{SLUG}-secrets"
-# The one key set every backend delivers (and its location in the external stores).
+MIGRATION_SECRET_NAME = f"{SLUG}-migration-secrets"
+# The key sets every backend delivers (and their location in the external stores): the web pods'
+# Secret, and the migration Job's, which holds the DDL-capable credentials and nothing else.
 SECRET_KEYS = {
     "DATABASE_URL": ("database", "url"),
-    "MIGRATION_DATABASE_URL": ("database", "migration_url"),
     "REDIS_URL": ("redis", "url"),
 }
-COMPONENTS = ["external-secrets", "vault-agent", "sealed-secrets"]
+MIGRATION_KEYS = {"MIGRATION_DATABASE_URL": ("migration", "url")}
+SECRETS = {SECRET_NAME: SECRET_KEYS, MIGRATION_SECRET_NAME: MIGRATION_KEYS}
+# Vault Agent file per workload kind.
+AGENT_FILES = {"Deployment": ("app.env", SECRET_NAME), "Job": ("migration.env", MIGRATION_SECRET_NAME)}
+# Where the Vault Agent reads each key: the KV v2 data path of its store location, or (dynamic
+# PostgreSQL credentials) a database role's creds.
+VAULT_KV_MOUNT = "secret"
+VAULT_PATHS = {key: f"{VAULT_KV_MOUNT}/data/{SLUG}/{store}" for key, (store, _) in (SECRET_KEYS | MIGRATION_KEYS).items()}
+# Only the chosen backend's component and setup files are generated (stamp update
+# secrets_backend=... replaces them); the others' must not linger.
+BACKEND = "external-secrets"
+BACKEND_FILES = {"external-secrets": ["k8s/components/external-secrets", "aws"],
+                 "vault": ["k8s/components/vault-agent", "vault"],
+                 "sealed-secrets": ["k8s/components/sealed-secrets", "scripts/seal-secrets.sh"]}
+COMPONENTS = [BACKEND_FILES[BACKEND][0].rpartition("/")[2]]
 NO_SCHEMA_KINDS = {"EncryptionConfiguration"}
 
 results = {"passed": 0, "failed": 0}
@@ -133,7 +148,7 @@ def validate_schemas(label, objects, schema_dir):
 
 def pod_security(label, objects):
     for obj in objects:
-        if obj["kind"] != "Deployment":
+        if obj["kind"] not in ("Deployment", "Job"):
             continue
         pod = obj["spec"]["template"]["spec"]
         psc = pod.get("securityContext", {})
@@ -151,90 +166,111 @@ def pod_security(label, objects):
         for key in obj["metadata"].get("annotations", {}):
             if key.startswith("vault.hashicorp.com/"):
                 problems.append(f"{key} on the Deployment metadata (belongs on the pod template)")
-        check(f"{label}: Deployment meets Pod Security restricted", not problems, "; ".join(problems))
+        check(f"{label}: {obj['kind']} meets Pod Security restricted", not problems, "; ".join(problems))
+
+
+def secret_of(name):
+    """The Secret (of SECRETS) a possibly hash-suffixed name refers to."""
+    return next((s for s in SECRETS if name == s or re.fullmatch(re.escape(s) + r"-[a-z0-9]{10}", name)), None)
 
 
 def secret_keys_by_source(rendered):
-    """Key sets as delivered by each mechanism."""
+    """Key sets as delivered by each mechanism, per Secret."""
     found = {}
     for label, objects in rendered.items():
         for obj in objects:
+            name = obj["metadata"]["name"]
             if obj["kind"] == "ExternalSecret":
-                found[f"{label}: ExternalSecret"] = {d["secretKey"] for d in obj["spec"]["data"]}
+                target = obj["spec"]["target"]["name"]
+                check(f"{label}: ExternalSecret {name} targets a Secret of its own name", target == name and target in SECRETS,
+                      target)
+                keys = SECRETS.get(target, {})
+                found[f"{label}: ExternalSecret {target}"] = {d["secretKey"] for d in obj["spec"]["data"]}
                 remote = {d["secretKey"]: (d["remoteRef"]["key"], d["remoteRef"]["property"]) for d in obj["spec"]["data"]}
-                expected = {k: (f"{SLUG}/{s}", p) for k, (s, p) in SECRET_KEYS.items()}
-                check(f"{label}: ExternalSecret remote refs", remote == expected, f"{remote} != {expected}")
-                check(f"{label}: ExternalSecret targets {SECRET_NAME}",
-                      obj["spec"]["target"]["name"] == SECRET_NAME)
+                expected = {k: (f"{SLUG}/{s}", p) for k, (s, p) in keys.items()}
+                check(f"{label}: ExternalSecret {target} remote refs", remote == expected, f"{remote} != {expected}")
             elif obj["kind"] == "SealedSecret":
-                found[f"{label}: SealedSecret"] = set(obj["spec"]["encryptedData"])
-            elif obj["kind"] == "Secret" and obj["metadata"]["name"].startswith(SECRET_NAME):
-                found[f"{label}: Secret"] = set(obj.get("data", {}))
-            elif obj["kind"] == "Deployment":
-                ann = obj["spec"]["template"]["metadata"].get("annotations", {})
-                tpl = ann.get("vault.hashicorp.com/agent-inject-template-app.env")
+                found[f"{label}: SealedSecret {name}"] = set(obj["spec"]["encryptedData"])
+            elif obj["kind"] == "Secret" and secret_of(name):
+                found[f"{label}: Secret {secret_of(name)}"] = set(obj.get("data", {}))
+            elif obj["kind"] in AGENT_FILES:
+                agent_file, secret = AGENT_FILES[obj["kind"]]
+                pod = obj["spec"]["template"]
+                refs = {secret_of(e["secretRef"]["name"]) for c in pod["spec"]["containers"] for e in c.get("envFrom", [])
+                        if "secretRef" in e}
+                check(f"{label}: {obj['kind']} {name} receives only {secret}", refs <= {secret}, str(refs))
+                ann = pod["metadata"].get("annotations", {})
+                tpl = ann.get(f"vault.hashicorp.com/agent-inject-template-{agent_file}")
+                others = [k for k in ann if k.startswith("vault.hashicorp.com/agent-inject-template-") and not k.endswith(agent_file)]
+                check(f"{label}: {obj['kind']} {name} renders no other Vault file", not others, str(others))
                 if tpl is not None:
-                    found[f"{label}: Vault Agent template"] = set(re.findall(r"^([A-Z_]+)='", tpl, re.M))
+                    found[f"{label}: Vault Agent template {agent_file}"] = set(re.findall(r"^([A-Z_]+)='", tpl, re.M))
                     paths = set(re.findall(r'with secret "([^"]+)"', tpl))
-                    mount = "secret"
-                    want = {f"{mount}/data/{SLUG}/{s}" for s, _ in SECRET_KEYS.values()}
-                    check(f"{label}: Vault template reads KV v2 paths", paths == want, f"{paths} != {want}")
+                    want = {VAULT_PATHS[k] for k in SECRETS[secret]}
+                    check(f"{label}: Vault template {agent_file} reads KV v2 paths", paths == want, f"{paths} != {want}")
     return found
 
 
 def check_key_sets(rendered):
     found = secret_keys_by_source(rendered)
-    env = (ROOT / "k8s/overlays/dev/secrets.dev.env").read_text()
-    found["secrets.dev.env"] = set(re.findall(r"^([A-Z_][A-Z0-9_]*)=", env, re.M))
-    want = set(SECRET_KEYS)
-    for source in ("ExternalSecret", "SealedSecret", "Vault Agent template", "secrets.dev.env"):
+    for env_file, secret in (("secrets.dev.env", SECRET_NAME), ("migration.dev.env", MIGRATION_SECRET_NAME)):
+        env = (ROOT / "k8s/overlays/dev" / env_file).read_text()
+        found[f"{env_file} {secret}"] = set(re.findall(r"^([A-Z_][A-Z0-9_]*)=", env, re.M))
+    mechanism = {"external-secrets": "ExternalSecret", "vault": "Vault Agent template", "sealed-secrets": "SealedSecret"}[BACKEND]
+    for source in (mechanism, "secrets.dev.env", "migration.dev.env"):
         if not any(source in label for label in found):
             check(f"key set: {source} present", False, "not found in any build")
     for label, keys in sorted(found.items()):
+        want = set(MIGRATION_KEYS) if MIGRATION_SECRET_NAME in label or "migration.env" in label else set(SECRET_KEYS)
         check(f"key set: {label}", keys == want, f"{sorted(keys)} != {sorted(want)}")
     readme = (ROOT / "README.md").read_text()
     documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M))
+    want = set(SECRET_KEYS) | set(MIGRATION_KEYS)
     check("key set: README table", documented == want, f"{sorted(documented)} != {sorted(want)}")
 
 
 def check_iam():
-    policy = json.loads((ROOT / "aws/iam-policy-secrets-read.json").read_text())
-    trust = json.loads((ROOT / "aws/irsa-trust-policy.json").read_text())
-    actions, resources = set(), set()
-    for st in policy["Statement"]:
-        check("IAM: Allow statements only", st["Effect"] == "Allow")
-        actions |= set([st["Action"]] if isinstance(st["Action"], str) else st["Action"])
-        resources |= set([st["Resource"]] if isinstance(st["Resource"], str) else st["Resource"])
-    check("IAM: read-only actions", actions == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
-          str(sorted(actions)))
-    names = {re.sub(r"-\?{6}$", "", r.split(":secret:", 1)[-1]) for r in resources}
-    check("IAM: each Resource is one named secret (-??????)",
-          all(re.fullmatch(r"arn:aws(-us-gov|-cn)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[a-z0-9/-]+-\?{6}", r) for r in resources),
-          str(sorted(resources)))
-    want = {f"{SLUG}/{s}" for s, _ in SECRET_KEYS.values()}
-    check("IAM: resources == the ExternalSecret's secrets", names == want, f"{sorted(names)} != {sorted(want)}")
-    st = trust["Statement"][0]
-    cond = st["Condition"]["StringEquals"]
-    subs = [v for k, v in cond.items() if k.endswith(":sub")]
-    auds = [v for k, v in cond.items() if k.endswith(":aud")]
-    check("IRSA trust: sub binds the ESO service account",
-          subs == [f"system:serviceaccount:{NAMESPACE}:{SLUG}-eso"], str(subs))
-    check("IRSA trust: aud is sts.amazonaws.com", auds == ["sts.amazonaws.com"], str(auds))
-    check("IRSA trust: web identity only", st["Action"] == "sts:AssumeRoleWithWebIdentity")
+    # (permissions policy, trust policy, service account, the secrets it may read)
+    roles = [("aws/iam-policy-secrets-read.json", "aws/irsa-trust-policy.json", f"{SLUG}-eso", SECRET_KEYS),
+             ("aws/iam-policy-migration-read.json", "aws/irsa-trust-policy-migration.json", f"{SLUG}-eso-migration",
+              MIGRATION_KEYS)]
+    for policy_file, trust_file, account, keys in roles:
+        policy = json.loads((ROOT / policy_file).read_text())
+        trust = json.loads((ROOT / trust_file).read_text())
+        actions, resources = set(), set()
+        for st in policy["Statement"]:
+            check(f"IAM {policy_file}: Allow statements only", st["Effect"] == "Allow")
+            actions |= set([st["Action"]] if isinstance(st["Action"], str) else st["Action"])
+            resources |= set([st["Resource"]] if isinstance(st["Resource"], str) else st["Resource"])
+        check(f"IAM {policy_file}: read-only actions",
+              actions == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, str(sorted(actions)))
+        names = {re.sub(r"-\?{6}$", "", r.split(":secret:", 1)[-1]) for r in resources}
+        check(f"IAM {policy_file}: each Resource is one named secret (-??????)",
+              all(re.fullmatch(r"arn:aws(-us-gov|-cn)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[a-z0-9/-]+-\?{6}", r)
+                  for r in resources), str(sorted(resources)))
+        want = {f"{SLUG}/{s}" for s, _ in keys.values()}
+        check(f"IAM {policy_file}: resources == its ExternalSecret's secrets", names == want, f"{sorted(names)} != {sorted(want)}")
+        st = trust["Statement"][0]
+        cond = st["Condition"]["StringEquals"]
+        subs = [v for k, v in cond.items() if k.endswith(":sub")]
+        auds = [v for k, v in cond.items() if k.endswith(":aud")]
+        check(f"IRSA {trust_file}: sub binds {account}", subs == [f"system:serviceaccount:{NAMESPACE}:{account}"], str(subs))
+        check(f"IRSA {trust_file}: aud is sts.amazonaws.com", auds == ["sts.amazonaws.com"], str(auds))
+        check(f"IRSA {trust_file}: web identity only", st["Action"] == "sts:AssumeRoleWithWebIdentity")
 
 
 def check_vault_policy():
-    with open(ROOT / "vault/policy.hcl") as f:
-        policy = hcl2.load(f)
-    caps, paths = set(), []
-    for block in policy.get("path", []):
-        for path, body in block.items():
-            paths.append(path.strip('"'))
-            caps |= {c.strip('"') for c in body.get("capabilities", [])}
-    check("Vault policy: read/list only", caps <= {"read", "list"} and caps, str(sorted(caps)))
-    check("Vault policy: KV v2 data path of this service",
-          f"secret/data/{SLUG}/*" in paths, str(paths))
-    check("Vault policy: no wildcard outside the service", all(f"/{SLUG}/" in p for p in paths), str(paths))
+    for policy_file, keys in (("vault/policy.hcl", SECRET_KEYS), ("vault/policy-migration.hcl", MIGRATION_KEYS)):
+        with open(ROOT / policy_file) as f:
+            policy = hcl2.load(f)
+        caps, paths = set(), []
+        for block in policy.get("path", []):
+            for path, body in block.items():
+                paths.append(path.strip('"'))
+                caps |= {c.strip('"') for c in body.get("capabilities", [])}
+        check(f"{policy_file}: read/list only", caps <= {"read", "list"} and caps, str(sorted(caps)))
+        want = {VAULT_PATHS[k] for k in keys}
+        check(f"{policy_file}: exactly the paths of its secrets", set(paths) == want, f"{paths} != {sorted(want)}")
 
 
 def check_encryption_config():
@@ -275,11 +311,16 @@ def check_guards():
     for needle, why in bad.items():
         hits = [str(p.relative_to(ROOT)) for p, t in texts.items() if needle in t]
         check(f"guard: no '{needle}'", not hits, f"{why}: {hits}")
-    auth = texts[ROOT / "vault/setup-kubernetes-auth.sh"]
-    hits = re.findall(r"^\s*(policies|ttl|max_ttl|period|num_uses|bound_cidrs)=", auth, re.M)
-    check("guard: Kubernetes auth role uses no deprecated fields", not hits, str(hits))
-    check("guard: no pod token stored as reviewer JWT", "/var/run/secrets" not in auth)
-    check("guard: role is bound to an audience", re.search(r"^\s*audience=", auth, re.M) is not None)
+    if BACKEND == "vault":
+        auth = texts[ROOT / "vault/setup-kubernetes-auth.sh"]
+        hits = re.findall(r"^\s*(policies|ttl|max_ttl|period|num_uses|bound_cidrs)=", auth, re.M)
+        check("guard: Kubernetes auth role uses no deprecated fields", not hits, str(hits))
+        check("guard: no pod token stored as reviewer JWT", "/var/run/secrets" not in auth)
+        check("guard: role is bound to an audience", re.search(r"^\s*audience=", auth, re.M) is not None)
+    for backend, files in BACKEND_FILES.items():
+        for rel in files:
+            check(f"guard: {rel} {'present' if backend == BACKEND else 'absent'} ({BACKEND} backend)",
+                  (ROOT / rel).exists() == (backend == BACKEND))
     for overlay in (ROOT / "k8s/overlays").iterdir():
         k = yaml.safe_load((overlay / "kustomization.yaml").read_text())
         check(f"guard: overlays/{overlay.name} does not rename (SealedSecret scope)",
@@ -313,15 +354,18 @@ def main():
     for label, objects in rendered.items():
         validate_schemas(label, objects, schema_dir)
         pod_security(label, objects)
-    extra = [d for d in yaml.safe_load_all((ROOT / "vault/k8s-token-reviewer.yaml").read_text()) if d]
-    validate_schemas("vault/k8s-token-reviewer.yaml", extra, schema_dir)
+    if BACKEND == "vault":
+        extra = [d for d in yaml.safe_load_all((ROOT / "vault/k8s-token-reviewer.yaml").read_text()) if d]
+        validate_schemas("vault/k8s-token-reviewer.yaml", extra, schema_dir)
     if schema_dir:
         for k in sorted((ROOT / "k8s").rglob("kustomization.yaml")):
             obj = yaml.safe_load(k.read_text())
             validate_schemas(str(k.relative_to(ROOT)), [obj], schema_dir)
     check_key_sets(rendered)
-    check_iam()
-    check_vault_policy()
+    if BACKEND == "external-secrets":
+        check_iam()
+    if BACKEND == "vault":
+        check_vault_policy()
     check_encryption_config()
     check_scripts()
     check_guards()

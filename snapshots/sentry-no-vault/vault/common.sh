@@ -23,12 +23,17 @@ fixed VAULT_AUDIENCE "vault"
 AUDIENCE="$VAULT_AUDIENCE"
 SLUG="my-service"
 APP_SERVICE_ACCOUNT="my-service-backend"
+# The migration Job logs in with its own service account, role and policy: only it can read the
+# DDL-capable credentials at $KV_MOUNT/$SLUG/migration.
+MIGRATION_ROLE="my-service-migration"
+MIGRATION_SERVICE_ACCOUNT="my-service-migration"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-
-# Secrets of the service: <name>:<keys> under $KV_MOUNT/$SLUG/<name>.
+# Secrets of the service: <name>:<keys> under $KV_MOUNT/$SLUG/<name> (policy.hcl: all but
+# migration, which policy-migration.hcl grants to the migration Job alone).
 SECRETS=(
-  "database:url,migration_url"
+  "database:url"
   "redis:url"
+  "migration:url"
 )
 
 command -v "$VAULT" >/dev/null 2>&1 || { log "error: $VAULT not found (set VAULT_CLI)"; exit 1; }

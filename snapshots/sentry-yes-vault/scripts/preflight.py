@@ -16,12 +16,15 @@ PLACEHOLDERS = {
     "123456789012": "AWS's documentation account id: set the real account (stamp update aws_account_id=...)",
     "EXAMPLED539D4633E53DE1B716D3041E": "the example EKS OIDC issuer: set eks_oidc_provider",
     "vault.example.com": "the example Vault address: set vault_addr",
+    "db.example.com": "the example PostgreSQL host: set postgres_host",
 }
 # The files beside the manifests that the chosen backend's setup runs.
 BACKEND_FILES = {
-    "external-secrets": ["aws/iam-policy-secrets-read.json", "aws/irsa-trust-policy.json", "aws/setup-secrets-manager.sh"],
-    "vault": ["vault/common.sh", "vault/policy.hcl", "vault/setup-kv.sh", "vault/setup-kubernetes-auth.sh",
-              "vault/setup-database-engine.sh"],
+    "external-secrets": ["aws/iam-policy-secrets-read.json", "aws/irsa-trust-policy.json",
+                         "aws/iam-policy-migration-read.json", "aws/irsa-trust-policy-migration.json",
+                         "aws/setup-secrets-manager.sh"],
+    "vault": ["vault/common.sh", "vault/policy.hcl", "vault/policy-migration.hcl", "vault/setup-kv.sh",
+              "vault/setup-kubernetes-auth.sh", "vault/setup-database-engine.sh", "vault/database-prerequisites.sql"],
     "sealed-secrets": ["scripts/seal-secrets.sh"],
 }["vault"]
 
@@ -32,7 +35,8 @@ def main() -> int:
         print(f"error: kubectl kustomize k8s/overlays/prod failed: {build.stderr.strip()}", file=sys.stderr)
         return 2
     sources = {"k8s/overlays/prod (as built)": build.stdout}
-    sources.update({name: (ROOT / name).read_text() for name in BACKEND_FILES})
+    # (The database engine's files exist only with dynamic credentials.)
+    sources.update({name: (ROOT / name).read_text() for name in BACKEND_FILES if (ROOT / name).exists()})
     findings = [
         f"{name}:{number}: {placeholder}: {why}"
         for name, text in sources.items()

@@ -1,16 +1,15 @@
-# Policy "my-service": read the service's KV v2 secrets, nothing else.
+# Policy "my-service" (the web pods): read the service's secrets, nothing else.
+# Each secret is named: the migration credentials are not readable with it (policy-migration.hcl).
 # KV v2 API paths carry "/data/" (reads) and "/metadata/" (listing); the Vault Agent renews its
-# own token through the built-in "default" policy.
-path "secret/data/my-service/*" {
+# own token and leases through the built-in "default" policy.
+path "secret/data/my-service/database" {
   capabilities = ["read"]
 }
 
-# Uncomment only if the application lists its keys:
-# path "secret/metadata/my-service/*" {
-#   capabilities = ["list"]
-# }
+path "secret/data/my-service/redis" {
+  capabilities = ["read"]
+}
 
-# Uncomment with setup-database-engine.sh (dynamic PostgreSQL credentials):
-# path "database/creds/my-service-app" {
-#   capabilities = ["read"]
-# }
+path "secret/data/my-service/sentry" {
+  capabilities = ["read"]
+}

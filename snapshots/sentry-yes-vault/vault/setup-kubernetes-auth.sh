@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Enables and configures the Kubernetes auth method and creates the role the Vault Agent of
-# the backend logs in with.
+# Enables and configures the Kubernetes auth method and creates the roles the Vault Agents log
+# in with: one for the backend's pods, one for the migration Job.
 #
 #   VAULT_K8S_MODE=in-cluster vault/setup-kubernetes-auth.sh   # Vault runs inside this cluster
 #   VAULT_K8S_MODE=external   vault/setup-kubernetes-auth.sh   # Vault runs elsewhere (default)
@@ -63,12 +63,19 @@ case "$MODE" in
     ;;
 esac
 
-log "role ${SLUG}: service account ${APP_NAMESPACE}/${APP_SERVICE_ACCOUNT}, audience ${AUDIENCE}"
-"$VAULT" write "auth/${AUTH_MOUNT}/role/${SLUG}" \
-  bound_service_account_names="$APP_SERVICE_ACCOUNT" \
-  bound_service_account_namespaces="$APP_NAMESPACE" \
-  audience="$AUDIENCE" \
-  alias_name_source=serviceaccount_uid \
-  token_policies="$SLUG" \
-  token_ttl=1h \
-  token_max_ttl=4h
+# role NAME SERVICE_ACCOUNT POLICY TTL MAX_TTL
+role() {
+  log "role $1: service account ${APP_NAMESPACE}/$2, audience ${AUDIENCE}, policy $3"
+  "$VAULT" write "auth/${AUTH_MOUNT}/role/$1" \
+    bound_service_account_names="$2" \
+    bound_service_account_namespaces="$APP_NAMESPACE" \
+    audience="$AUDIENCE" \
+    alias_name_source=serviceaccount_uid \
+    token_policies="$3" \
+    token_ttl="$4" \
+    token_max_ttl="$5"
+}
+# The web pods' Vault Agent (a sidecar that renews its token).
+role "$SLUG" "$APP_SERVICE_ACCOUNT" "$SLUG" 1h 4h
+# The migration Job's Vault Agent (init container only: renders once, then the Job runs).
+role "$MIGRATION_ROLE" "$MIGRATION_SERVICE_ACCOUNT" "$MIGRATION_ROLE" 15m 1h
