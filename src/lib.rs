@@ -20,6 +20,7 @@ mod changeset;
 mod check;
 mod cli;
 mod config;
+mod consent;
 mod destination;
 mod dialect;
 mod engine;

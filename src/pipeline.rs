@@ -9,6 +9,7 @@ use std::sync::Arc;
 use minijinja::Value;
 
 use crate::changeset::{self, Action, OnExisting};
+use crate::consent::{consent, hook_question, may_run_extensions};
 use crate::destination::DestinationWatch;
 use crate::dialect::{Origin, Resolution};
 use crate::engine::{Determinism, Engine, Limits, freeze_answers};
@@ -133,7 +134,7 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
     let hooks = tree.dialect().hooks();
     let run_hooks =
         !hooks.is_empty() && !request.dry_run && consent(&hook_question(hooks), request.hooks, prompter)?;
-    let run_extensions = may_run_extensions(&tree, request, prompter)?;
+    let run_extensions = may_run_extensions(&tree, request.hooks, request.extensions, prompter)?;
     let skipped_hooks = if run_hooks || request.dry_run {
         Vec::new()
     } else {
@@ -409,58 +410,6 @@ fn choose_nested(offered: &[NestedTemplate], prompter: &mut dyn Prompter) -> Res
     Ok(match answer {
         Some(Answer::String(label)) => labels.iter().position(|l| *l == label).unwrap_or(0),
         _ => 0,
-    })
-}
-
-/// The question that asks whether `hooks` may run.
-pub(crate) fn hook_question(hooks: &[Hook]) -> Question {
-    let names: Vec<&str> = hooks.iter().map(|h| h.file_name.as_str()).collect();
-    Question {
-        help: Some("Hooks are scripts from the template that run on this machine.".into()),
-        ..Question::new(
-            "accept_hooks",
-            format!("Run the template's hooks ({})?", names.join(", ")),
-            Kind::Bool,
-            Vec::new(),
-        )
-    }
-}
-
-/// Whether `tree`'s own Jinja2 extensions may run: allowed by
-/// `--accept-extensions` or `--accept-hooks yes`, else asked.
-pub(crate) fn may_run_extensions(
-    tree: &SourceTree,
-    request: &Request,
-    prompter: &mut dyn Prompter,
-) -> Result<bool> {
-    let extensions = tree.dialect().local_extensions();
-    if extensions.is_empty() {
-        return Ok(false);
-    }
-    if request.hooks == Consent::Yes {
-        return Ok(true);
-    }
-    let question = Question {
-        help: Some("Extensions are Python modules from the template that run on this machine.".into()),
-        ..Question::new(
-            "accept_extensions",
-            format!("Run the template's Jinja2 extensions ({})?", extensions.join(", ")),
-            Kind::Bool,
-            Vec::new(),
-        )
-    };
-    consent(&question, request.extensions, prompter)
-}
-
-/// Whether the template's code `question` asks about may run; `Ask` goes
-/// through the prompter, which without a terminal keeps the safe default (no).
-pub(crate) fn consent(question: &Question, consent: Consent, prompter: &mut dyn Prompter) -> Result<bool> {
-    Ok(match consent {
-        Consent::Yes => true,
-        Consent::No => false,
-        Consent::Ask => {
-            matches!(prompter.ask(question, Some(&Answer::Bool(false)))?, Some(Answer::Bool(true)))
-        }
     })
 }
 

@@ -19,13 +19,14 @@ pub use merge::Change;
 use merge::{Outcome, Side};
 
 use crate::changeset::Action;
+use crate::consent::{consent, hook_question, may_run_extensions};
 use crate::engine::{Determinism, Limits};
 use crate::error::{Error, Result};
 use crate::events::Reporter;
 use crate::given::Given;
 use crate::hooks::{Consent, Hook, Operation, Stage};
 use crate::output::{self, DestinationLock, Staging};
-use crate::pipeline::{consent, hook_question, may_run_extensions, render_as_generated};
+use crate::pipeline::render_as_generated;
 use crate::prompt::{Prompter, SecretsAskedAgain};
 use crate::render::{Plan, PlannedEntry, PlannedFile};
 use crate::source::{Fetch, SourceTree};
@@ -159,11 +160,8 @@ pub fn update(
         && !request.dry_run
         && consent(&hook_question(&post_hooks), request.hooks, prompter)?;
     // Both versions render with the extensions, or neither does.
-    let mut asked = as_generated(request, base.latest.clone(), Given::default());
-    asked.extensions = request.extensions;
-    asked.hooks = request.hooks;
-    let extensions = may_run_extensions(&their_tree, &asked, prompter)?
-        || may_run_extensions(&base_tree, &asked, prompter)?;
+    let extensions = may_run_extensions(&their_tree, request.hooks, request.extensions, prompter)?
+        || may_run_extensions(&base_tree, request.hooks, request.extensions, prompter)?;
     let request =
         &UpdateRequest { extensions: if extensions { Consent::Yes } else { Consent::No }, ..request.clone() };
     // Theirs: recorded answers for questions that remain, changed by what is given now.

@@ -1,0 +1,62 @@
+//! Running the template's own code needs the user's consent: its hooks
+//! (scripts) and its Jinja2 extensions (Python modules), each asked once
+//! at a terminal, or given by `--accept-hooks` / `--accept-extensions`.
+
+use crate::error::Result;
+use crate::hooks::{Consent, Hook};
+use crate::model::{Answer, Kind, Question};
+use crate::prompt::Prompter;
+use crate::source::SourceTree;
+
+/// The question that asks whether `hooks` may run.
+pub(crate) fn hook_question(hooks: &[Hook]) -> Question {
+    let names: Vec<&str> = hooks.iter().map(|h| h.file_name.as_str()).collect();
+    Question {
+        help: Some("Hooks are scripts from the template that run on this machine.".into()),
+        ..Question::new(
+            "accept_hooks",
+            format!("Run the template's hooks ({})?", names.join(", ")),
+            Kind::Bool,
+            Vec::new(),
+        )
+    }
+}
+
+/// Whether `tree`'s own Jinja2 extensions may run: allowed by
+/// `--accept-extensions` or `--accept-hooks yes`, else asked.
+pub(crate) fn may_run_extensions(
+    tree: &SourceTree,
+    hooks: Consent,
+    extensions_consent: Consent,
+    prompter: &mut dyn Prompter,
+) -> Result<bool> {
+    let extensions = tree.dialect().local_extensions();
+    if extensions.is_empty() {
+        return Ok(false);
+    }
+    if hooks == Consent::Yes {
+        return Ok(true);
+    }
+    let question = Question {
+        help: Some("Extensions are Python modules from the template that run on this machine.".into()),
+        ..Question::new(
+            "accept_extensions",
+            format!("Run the template's Jinja2 extensions ({})?", extensions.join(", ")),
+            Kind::Bool,
+            Vec::new(),
+        )
+    };
+    consent(&question, extensions_consent, prompter)
+}
+
+/// Whether the template's code `question` asks about may run; `Ask` goes
+/// through the prompter, which without a terminal keeps the safe default (no).
+pub(crate) fn consent(question: &Question, consent: Consent, prompter: &mut dyn Prompter) -> Result<bool> {
+    Ok(match consent {
+        Consent::Yes => true,
+        Consent::No => false,
+        Consent::Ask => {
+            matches!(prompter.ask(question, Some(&Answer::Bool(false)))?, Some(Answer::Bool(true)))
+        }
+    })
+}
