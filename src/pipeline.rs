@@ -190,7 +190,12 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
     };
     let manifest = tree.manifest();
     let next_steps = match &manifest.info.next_steps {
-        Some(template) => Some(engine.render_str("stamp.toml: next_steps", template, context)?),
+        // `stamp_project_dir`: the project as the user reaches it from here (`-o` included).
+        Some(template) => {
+            let where_ = destination.display().to_string();
+            let context = minijinja::context! { stamp_project_dir => where_, ..context.clone() };
+            Some(engine.render_str("stamp.toml: next_steps", template, &context)?)
+        }
         None => None,
     };
     let exposed_secrets = resolution.exposed.clone();

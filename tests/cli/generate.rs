@@ -18,7 +18,7 @@ fn builtin_template_with_no_terminal_uses_defaults() {
         .args(&["--no-input", "-o", "out"])
         .stdout("")
         .stderr_starts_with("Generated out/my-service from k8s-secrets-service ")
-        .stderr_contains("Next steps:\n  cd my-service\n")
+        .stderr_contains("Next steps:\n  cd out/my-service\n")
         .leaves_top_level(&["out"]) // no staging directory is left behind
         .run();
     let doc = fs::read_to_string(scratch.path("out/my-service/docs/secrets-management.md")).unwrap();
