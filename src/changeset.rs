@@ -9,6 +9,38 @@ use crate::error::{Error, Result};
 use crate::file_mode::{is_executable, is_private};
 use crate::render::{Plan, PlannedFile};
 
+/// A unified diff of one file from `old` to `new` (`None`: absent), with
+/// git's `a/` and `b/` headers.
+pub(crate) fn unified(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> String {
+    let text =
+        |side: Option<&[u8]>| side.map(|s| String::from_utf8_lossy(s).into_owned()).unwrap_or_default();
+    let (from, to) = (
+        if old.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() },
+        if new.is_some() { format!("b/{path}") } else { "/dev/null".to_owned() },
+    );
+    similar::TextDiff::from_lines(&text(old), &text(new)).unified_diff().header(&from, &to).to_string()
+}
+
+/// For each file `actions` overwrites, what it would change, as a unified diff.
+pub(crate) fn overwrite_diffs(
+    plan: &Plan,
+    destination: &Path,
+    actions: &[(Action, String)],
+) -> Result<Vec<String>> {
+    let mut diffs = Vec::new();
+    for (_, path) in actions.iter().filter(|(a, _)| *a == Action::Overwrite) {
+        let Some(file) = plan.entries.iter().find(|e| e.path == *path).and_then(|e| e.file.as_ref()) else {
+            continue;
+        };
+        let target = destination.join(path);
+        let old = fs::read(&target).map_err(|e| Error::io("read", &target, e))?;
+        if old != file.contents {
+            diffs.push(unified(path, Some(&old), Some(&file.contents)));
+        }
+    }
+    Ok(diffs)
+}
+
 /// What to do when the project directory already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

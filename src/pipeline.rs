@@ -38,6 +38,8 @@ pub struct Request {
     pub on_existing: OnExisting,
     /// Compute the plan but write nothing (and run no hooks).
     pub dry_run: bool,
+    /// With `dry_run`: also the diff of each file that would be overwritten.
+    pub diff: bool,
     /// Whether a template's hooks may run.
     pub hooks: Consent,
     /// Whether a cookiecutter template's own Jinja2 extensions (Python
@@ -63,6 +65,7 @@ impl Request {
             given: Given::default(),
             on_existing: OnExisting::Refuse,
             dry_run: false,
+            diff: false,
             hooks: Consent::Ask,
             extensions: Consent::Ask,
             determinism: Determinism::default(),
@@ -83,6 +86,8 @@ pub struct Outcome {
     pub destination: PathBuf,
     /// One entry per file of the project, in path order.
     pub actions: Vec<(Action, String)>,
+    /// With `diff`, a unified diff per file a dry run would overwrite.
+    pub diffs: Vec<String>,
     /// The template's next steps, rendered with the answers.
     pub next_steps: Option<String>,
     /// Hooks the template has that did not run, because consent was withheld.
@@ -183,8 +188,15 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
             Ok(())
         }
     };
+    let mut diffs = Vec::new();
     let actions = if request.dry_run {
-        changeset::compute(&layout.render(report)?, &destination, request.on_existing)?
+        let owned = layout.owned();
+        let plan = layout.render(report)?;
+        let actions = owned.keep(changeset::compute(&plan, &destination, request.on_existing)?);
+        if request.diff {
+            diffs = changeset::overwrite_diffs(&plan, &destination, &actions)?;
+        }
+        actions
     } else {
         write(layout, &destination, request.on_existing, report, &run_stage)?
     };
@@ -204,6 +216,7 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         template: manifest.info.label(),
         destination,
         actions,
+        diffs,
         next_steps,
         skipped_hooks,
         exposed_secrets,
@@ -338,8 +351,9 @@ fn write(
     }
     // From what is there now to the end of the commit, no other run writes here.
     let _lock = DestinationLock::take(destination)?;
+    let owned = layout.owned();
     let plan = layout.render(report)?;
-    let changes = changeset::compute(&plan, destination, on_existing)?;
+    let changes = owned.keep(changeset::compute(&plan, destination, on_existing)?);
     let staging = Staging::begin(&parent, destination)?;
     run_stage(Stage::PreGenProject, staging.root())?;
     staging.stage_changes(&plan, &changes, report)?;

@@ -160,6 +160,9 @@ pub(super) struct NewArgs {
     /// Print what would be written (create / overwrite / identical / skip) and write nothing.
     #[arg(long)]
     pub(super) dry_run: bool,
+    /// With --dry-run: also print a unified diff of each file that would be overwritten.
+    #[arg(long, requires = "dry_run")]
+    pub(super) diff: bool,
     /// Run a cookiecutter template's hooks: yes, no, or ask (the default at a
     /// terminal; without one, hooks are skipped with a warning).
     #[arg(long, value_name = "WHEN")]

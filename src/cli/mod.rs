@@ -97,6 +97,7 @@ fn new(args: &NewArgs) -> Result<()> {
             (false, false) => OnExisting::Refuse,
         },
         dry_run: args.dry_run,
+        diff: args.diff,
         hooks: Consent::Ask,
         extensions: Consent::Ask,
         determinism: determinism_from_env(None)?,
@@ -141,6 +142,7 @@ fn new(args: &NewArgs) -> Result<()> {
         for (action, path) in &outcome.actions {
             plan.push_str(&format!("{:<9} {}\n", action.label(), plan_path(path)));
         }
+        plan.push_str(&outcome.diffs.concat());
         print_stdout(&plan)?;
     }
     for name in &outcome.exposed_secrets {

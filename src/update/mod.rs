@@ -28,7 +28,7 @@ use crate::hooks::{Consent, Hook, Operation, Stage};
 use crate::output::{self, DestinationLock, Staging};
 use crate::pipeline::render_as_generated;
 use crate::prompt::{Prompter, SecretsAskedAgain};
-use crate::render::{Plan, PlannedEntry, PlannedFile};
+use crate::render::{Owned, Plan, PlannedEntry, PlannedFile};
 use crate::source::{Fetch, SourceTree};
 
 /// How a conflict is left for the user.
@@ -187,7 +187,13 @@ pub fn update(
     let base = base.render(request, &secrets_of(&theirs, their_tree.manifest()))?;
 
     let _lock = if request.dry_run { None } else { Some(DestinationLock::take(project)?) };
-    let decisions = decide_all(&base.plan, &theirs.plan, project, request.limits.file_bytes)?;
+    let mut decisions = decide_all(&base.plan, &theirs.plan, project, request.limits.file_bytes)?;
+    // Files handed over once written (`skip_if_exists`) are the user's: only a new one is added.
+    let owned = Owned::new(&their_tree.manifest().info, Some(&base_tree.manifest().info))?;
+    decisions.retain(|d| {
+        !owned.contains(&d.path)
+            || (d.base.is_none() && std::fs::symlink_metadata(project.join(&d.path)).is_err())
+    });
     let outcome = UpdateOutcome {
         changes: decisions.iter().filter_map(Decision::reported).collect(),
         diffs: decisions.iter().filter_map(Decision::preview).collect(),
@@ -267,15 +273,7 @@ impl Decision {
 
 /// A unified diff of one file from `old` to `new` (absent: empty).
 fn unified(path: &str, old: Option<&Side>, new: Option<&Side>) -> String {
-    let text = |side: Option<&Side>| {
-        side.map(|s| String::from_utf8_lossy(&s.contents).into_owned()).unwrap_or_default()
-    };
-    let (before, after) = (text(old), text(new));
-    let (from, to) = (
-        if old.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() },
-        if new.is_some() { format!("b/{path}") } else { "/dev/null".to_owned() },
-    );
-    similar::TextDiff::from_lines(&before, &after).unified_diff().header(&from, &to).to_string()
+    crate::changeset::unified(path, old.map(|s| s.contents.as_slice()), new.map(|s| s.contents.as_slice()))
 }
 
 /// The files of a plan by path.

@@ -133,6 +133,20 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
         .stdout("identical .stamp-answers.toml\noverwrite README.md\n")
         .leaves_file("demo/README.md", "changed\n")
         .run();
+    // --diff shows what each overwrite would change.
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "name=Demo", "--dry-run", "--force", "--diff"])
+        .stdout(
+            "identical .stamp-answers.toml\noverwrite README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1,2 @@\n\
+             -changed\n+# Demo\n+License: MIT\n",
+        )
+        .leaves_file("demo/README.md", "changed\n")
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["-t", "tpl", "name=Demo", "--diff"])
+        .status(2)
+        .stderr_contains("--dry-run")
+        .run();
     Test::in_scratch(&scratch)
         .args(&["-t", "tpl", "name=Demo", "--dry-run", "--force", "--skip-existing"])
         .stdout("skip      .stamp-answers.toml\nskip      README.md\n")
