@@ -18,7 +18,8 @@ pub(crate) fn unified(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> Str
         if old.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() },
         if new.is_some() { format!("b/{path}") } else { "/dev/null".to_owned() },
     );
-    similar::TextDiff::from_lines(&text(old), &text(new)).unified_diff().header(&from, &to).to_string()
+    let (before, after) = (text(old), text(new));
+    similar::TextDiff::from_lines(&before, &after).unified_diff().header(&from, &to).to_string()
 }
 
 /// For each file `actions` overwrites, what it would change, as a unified diff.
