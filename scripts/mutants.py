@@ -52,7 +52,7 @@ MUTATIONS = [
     Mutation(
         "hooks-run-when-refused",
         "--accept-hooks no never runs a hook",
-        "src/cli/mod.rs",
+        "src/cli/args.rs",
         "Some(HookConsent::Yes) => Consent::Yes,",
         "Some(HookConsent::Yes | HookConsent::No) => Consent::Yes,",
         "cli",

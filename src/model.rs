@@ -54,6 +54,13 @@ pub struct TemplateInfo {
     pub description: String,
     /// Globs on the template-relative path of files copied without rendering.
     pub copy_without_render: Vec<String>,
+    /// Globs on the rendered, project-relative path of files and
+    /// directories never written.
+    pub exclude: Vec<String>,
+    /// Globs on the rendered, project-relative path of files written when
+    /// the project is created and then the user's: never overwritten by
+    /// `new --force`, never touched by `update`.
+    pub skip_if_exists: Vec<String>,
     /// Shown after a successful run; a template rendered with the answers.
     pub next_steps: Option<String>,
 }
@@ -161,6 +168,10 @@ pub struct Question {
     pub validation: Option<Validation>,
     /// A template; the question is asked only when it renders truthy.
     pub when: Option<String>,
+    /// For a computed value (`computed = "{{ … }}"`): the template it is
+    /// rendered from, with the answers before it. Never asked, never
+    /// recorded, and not to be given.
+    pub computed: Option<String>,
     /// Whether its default is made from a secret answer: its value is then
     /// kept out of records, prompts and messages, as a secret's is.
     pub derived_from_secret: bool,
@@ -179,6 +190,7 @@ impl Question {
             choices,
             validation: None,
             when: None,
+            computed: None,
             derived_from_secret: false,
         }
     }
@@ -188,10 +200,12 @@ impl Question {
         self.kind == Kind::Secret || self.derived_from_secret
     }
 
-    /// Whether the template computes this value and never asks it (its
-    /// condition is `{{ false }}`).
+    /// Whether the template computes this value and never asks it: a
+    /// `computed` value, or a question whose condition is `{{ false }}`
+    /// (which, unlike a computed value, may still be given).
     pub fn is_computed(&self) -> bool {
-        matches!(self.when.as_deref().map(str::trim), Some("{{ false }}" | "{{false}}"))
+        self.computed.is_some()
+            || matches!(self.when.as_deref().map(str::trim), Some("{{ false }}" | "{{false}}"))
     }
 
     /// Turns a value from a file, a flag, a reply or a rendered default into

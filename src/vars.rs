@@ -14,7 +14,11 @@ pub fn text(manifest: &Manifest) -> String {
         out.push_str(&format!("{}\n", info.description));
     }
     for q in &manifest.questions {
-        out.push_str(&format!("\n{} ({})  {}\n", q.name, q.kind.name(), q.prompt));
+        if q.computed.is_some() {
+            out.push_str(&format!("\n{} ({}, computed)\n", q.name, q.kind.name()));
+        } else {
+            out.push_str(&format!("\n{} ({})  {}\n", q.name, q.kind.name(), q.prompt));
+        }
         if let Some(help) = &q.help {
             out.push_str(&format!("  {help}\n"));
         }
@@ -32,12 +36,18 @@ pub fn text(manifest: &Manifest) -> String {
                 None => out.push_str(&format!("  must match: {}\n", v.pattern.as_str())),
             }
         }
-        match &q.when {
-            None => {}
-            Some(_) if q.is_computed() => {
+        match (&q.computed, &q.when) {
+            (Some(template), _) => {
+                out.push_str(&format!("  computed: {template}\n"));
+                out.push_str(
+                    "  not asked or recorded, and cannot be given: derived from the answers before it\n",
+                );
+            }
+            (None, None) => {}
+            (None, Some(_)) if q.is_computed() => {
                 out.push_str("  not asked: computed from other answers (set it with KEY=VALUE)\n");
             }
-            Some(when) => out.push_str(&format!("  asked when: {when}\n")),
+            (None, Some(when)) => out.push_str(&format!("  asked when: {when}\n")),
         }
     }
     out
@@ -72,6 +82,7 @@ pub fn json(manifest: &Manifest) -> Json {
                 );
             }
             object.insert("when".into(), q.when.clone().into());
+            object.insert("computed".into(), q.computed.clone().into());
             Json::Object(object)
         })
         .collect();
@@ -92,7 +103,8 @@ pub fn schema(manifest: &Manifest) -> Json {
         VERSION_KEY.into(),
         json!({ "type": "string", "description": "template version (informational)" }),
     );
-    for q in &manifest.questions {
+    // A computed value cannot be given: not a property, so a file that gives one is refused.
+    for q in manifest.questions.iter().filter(|q| q.computed.is_none()) {
         properties.insert(q.name.clone(), property(q));
     }
     json!({

@@ -35,7 +35,8 @@ impl CombinationReport {
 pub fn combinations(tree: &SourceTree, base: &Given) -> Vec<Vec<(String, String)>> {
     let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
     for question in &tree.manifest().questions {
-        if base.get(&question.name).is_some() {
+        // A computed value is derived, never given.
+        if base.get(&question.name).is_some() || question.computed.is_some() {
             continue;
         }
         let values: Vec<String> = match question.kind {

@@ -6,12 +6,14 @@
 mod file;
 mod names;
 mod plan;
+mod rules;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use minijinja::Value;
 
 pub use plan::{Plan, PlannedEntry, PlannedFile};
+pub(crate) use rules::Owned;
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -20,6 +22,7 @@ use crate::par::parallel_map;
 use crate::source::{SourceEntry, SourceFile, SourceTree};
 use file::{as_text, render_file};
 use names::{PathNames, render_component};
+use rules::Excluded;
 
 /// A project laid out: every entry named, in path order, and each file's
 /// contents ready or still to render. [`Layout::render`] renders it into a
@@ -39,6 +42,8 @@ pub(crate) struct Layout<'a> {
     new_lines: Option<String>,
     /// Secret values: a file holding one is private.
     secrets: &'a [String],
+    /// The files that are the user's once they exist (`skip_if_exists`).
+    owned: Owned,
 }
 
 /// One entry of a [`Layout`]: its project-relative path and, for a file,
@@ -91,13 +96,33 @@ pub(crate) fn layout<'a>(
             }
         }
     }
+    // `exclude` applies to rendered paths: an excluded directory goes with everything in it,
+    // and a directory that held only excluded entries goes too.
+    let excluded = Excluded::new(&tree.manifest().info)?;
+    if !excluded.is_empty() {
+        let paths: Vec<(&str, bool)> = entries.iter().map(|e| (e.path.as_str(), e.file.is_none())).collect();
+        let dropped: std::collections::HashSet<String> =
+            excluded.dropped(&paths).into_iter().map(str::to_owned).collect();
+        entries.retain(|e| !dropped.contains(&e.path));
+    }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     // A file whose name renders to an existing directory's is skipped, as
     // cookiecutter skips it (it takes such a name for an empty one).
     let dirs: std::collections::HashSet<String> =
         entries.iter().filter(|e| e.file.is_none()).map(|e| e.path.clone()).collect();
     entries.retain(|e| e.file.is_none() || !dirs.contains(&e.path));
-    Ok(Layout { root, entries, naming_error, bytes: AtomicU64::new(0), engine, context, new_lines, secrets })
+    let owned = Owned::new(&tree.manifest().info, None)?;
+    Ok(Layout {
+        root,
+        entries,
+        naming_error,
+        bytes: AtomicU64::new(0),
+        engine,
+        context,
+        new_lines,
+        secrets,
+        owned,
+    })
 }
 
 impl Layout<'_> {
@@ -108,6 +133,11 @@ impl Layout<'_> {
             Ok(i) => self.entries[i] = entry,
             Err(i) => self.entries.insert(i, entry),
         }
+    }
+
+    /// The files that are the user's once they exist (`skip_if_exists`).
+    pub(crate) fn owned(&self) -> Owned {
+        self.owned.clone()
     }
 
     /// The directories, each after its parent.

@@ -67,7 +67,7 @@ fn a_manifests_shape_problems_are_reported_together_with_did_you_mean() {
         .status(3)
         .stderr(
             "error: tpl/stamp.toml:4: [template]: unknown field `colour` (known: name, version, description, \
-             copy_without_render, next_steps)\n",
+             copy_without_render, exclude, skip_if_exists, next_steps)\n",
         )
         .run();
 }

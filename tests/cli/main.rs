@@ -3,6 +3,7 @@
 
 mod answers;
 mod archives;
+mod authoring;
 mod check;
 mod config;
 mod errors;

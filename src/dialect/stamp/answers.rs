@@ -101,6 +101,7 @@ pub(crate) fn resolve(
     engine: &Engine,
 ) -> Result<Answers> {
     given.check_known(manifest)?;
+    check_not_given(manifest, given)?;
     let mut answers = Answers::default();
     let mut missing: Vec<String> = Vec::new();
     // The questions that may be asked, for `[n/total]`: neither given nor
@@ -112,6 +113,18 @@ pub(crate) fn resolve(
         .map(|q| q.name.as_str())
         .collect();
     for question in &manifest.questions {
+        if let Some(template) = &question.computed {
+            match computed_value(question, template, &answers, engine) {
+                Ok(answer) => {
+                    answers.insert(&question.name, answer);
+                    answers.derived.push(question.name.clone());
+                }
+                // Made from an answer that is still missing.
+                Err(_) if !missing.is_empty() => {}
+                Err(err) => return Err(err),
+            }
+            continue;
+        }
         let proposal = match given.value_for(question) {
             Some(value) => Proposal::Value(question.parse(&value.raw).map_err(|reason| {
                 Error::InvalidAnswer { origin: value.origin.clone(), key: question.name.clone(), reason }
@@ -179,6 +192,37 @@ pub(crate) fn resolve(
         }
     }
     if missing.is_empty() { Ok(answers) } else { Err(Error::MissingAnswers { names: missing }) }
+}
+
+/// Refuses a value given for a computed one: the template derives it.
+fn check_not_given(manifest: &Manifest, given: &Given) -> Result<()> {
+    for question in manifest.questions.iter().filter(|q| q.computed.is_some()) {
+        if let Some(value) = given.get(&question.name) {
+            return Err(Error::InvalidAnswer {
+                origin: value.origin.clone(),
+                key: question.name.clone(),
+                reason: format!(
+                    "`{}` is computed by the template from other answers and cannot be given",
+                    question.name
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Renders a computed value with the answers before it; a value its type
+/// refuses is the template's mistake.
+fn computed_value(question: &Question, template: &str, answers: &Answers, engine: &Engine) -> Result<Answer> {
+    let text = engine.render_str(&format!("{}.computed", question.name), template, &answers.context())?;
+    question.parse(&RawValue::Text(text)).map_err(|reason| Error::TemplateLayout {
+        path: "stamp.toml".into(),
+        message: format!(
+            "the computed value `{}` renders to a value it refuses: {}",
+            question.name,
+            if question.is_confidential() { "it is not valid" } else { reason.as_str() }
+        ),
+    })
 }
 
 fn default_for(question: &Question, answers: &Answers, engine: &Engine) -> Result<Proposal> {

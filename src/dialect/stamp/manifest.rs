@@ -50,17 +50,9 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
         name: raw.name,
         version: raw.version,
         description: raw.description,
-        copy_without_render: raw
-            .copy_without_render
-            .into_iter()
-            .filter_map(|glob| match globset::Glob::new(glob.get_ref()) {
-                Ok(_) => Some(glob.into_inner()),
-                Err(err) => {
-                    problems.add(glob.span(), format!("copy_without_render: {err}"));
-                    None
-                }
-            })
-            .collect(),
+        copy_without_render: globs("copy_without_render", raw.copy_without_render, &mut problems),
+        exclude: globs("exclude", raw.exclude, &mut problems),
+        skip_if_exists: globs("skip_if_exists", raw.skip_if_exists, &mut problems),
         next_steps: raw.next_steps,
     });
     let mut questions = Vec::new();
@@ -97,6 +89,19 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
         Some(info) if problems.list.is_empty() => Ok(Manifest { info, questions }),
         _ => Err(Error::Manifest { problems: problems.list }),
     }
+}
+
+/// The globs of a `[template]` list that are valid, each invalid one a problem at its line.
+fn globs(field: &str, list: Vec<toml::Spanned<String>>, problems: &mut Problems) -> Vec<String> {
+    list.into_iter()
+        .filter_map(|glob| match globset::Glob::new(glob.get_ref()) {
+            Ok(_) => Some(glob.into_inner()),
+            Err(err) => {
+                problems.add(glob.span(), format!("{field}: {err}"));
+                None
+            }
+        })
+        .collect()
 }
 
 /// Checks one `[[variables]]` entry; `earlier` holds the names declared
@@ -156,6 +161,8 @@ fn check_variable(
         }
     });
 
+    check_computed_fields(&raw, &label, problems);
+
     let mut question = Question {
         name: name.clone(),
         prompt: raw.prompt.unwrap_or_else(|| name.clone()),
@@ -165,8 +172,16 @@ fn check_variable(
         choices,
         validation,
         when: None,
+        computed: None,
         derived_from_secret: false,
     };
+
+    if let Some(computed) = &raw.computed {
+        let used =
+            check_template_refs(&label, "computed", computed.get_ref(), computed.span(), earlier, problems);
+        question.derived_from_secret = used.iter().any(|name| confidential.contains(name));
+        question.computed = Some(computed.get_ref().clone());
+    }
 
     if let Some(when) = &raw.when {
         check_template_refs(&label, "when", when.get_ref(), when.span(), earlier, problems);
@@ -196,6 +211,31 @@ fn check_variable(
     }
 
     (problems.list.len() == before).then_some(question)
+}
+
+/// A computed value is never asked: the fields of asking do not apply to it.
+fn check_computed_fields(raw: &RawVariable, label: &str, problems: &mut Problems) {
+    if let Some(computed) = &raw.computed {
+        let present = [
+            ("prompt", raw.prompt.is_some()),
+            ("default", raw.default.is_some()),
+            ("when", raw.when.is_some()),
+        ];
+        for (field, _) in present.iter().filter(|(_, present)| *present) {
+            problems.add(
+                computed.span(),
+                format!("{label}: a computed value is never asked, so `{field}` does not apply to it"),
+            );
+        }
+        if raw.kind == Kind::Secret {
+            problems.add(
+                computed.span(),
+                format!(
+                    "{label}: a computed value cannot be a secret (one made from a secret is kept secret)"
+                ),
+            );
+        }
+    }
 }
 
 /// Checks that a default or condition parses and refers only to questions

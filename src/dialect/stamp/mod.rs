@@ -78,8 +78,9 @@ impl Dialect for StampTemplate {
         Err(Error::TemplateLayout { path: root.to_owned(), message })
     }
 
+    /// Partials for `include`, `import` and `extends`, never written.
     fn include_dirs(&self) -> &[&'static str] {
-        &[]
+        &["templates"]
     }
 
     fn is_verbatim(&self, path: &str) -> bool {

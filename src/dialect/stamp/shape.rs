@@ -22,6 +22,10 @@ pub(super) struct RawInfo {
     pub(super) description: String,
     #[serde(default)]
     pub(super) copy_without_render: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) skip_if_exists: Vec<Spanned<String>>,
     pub(super) next_steps: Option<String>,
 }
 
@@ -37,6 +41,7 @@ pub(super) struct RawVariable {
     pub(super) choices: Option<Spanned<Vec<String>>>,
     pub(super) validation: Option<Spanned<RawValidation>>,
     pub(super) when: Option<Spanned<String>>,
+    pub(super) computed: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -53,7 +58,7 @@ pub(super) enum Entry {
     Read(Range<usize>, Box<RawVariable>),
     Broken {
         name: Option<String>,
-        /// Its `default` and `when` where they are text: their references
+        /// Its `default`, `when` and `computed` where they are text: their references
         /// to other questions are still checked.
         templates: Vec<(&'static str, String, Range<usize>)>,
     },
@@ -69,15 +74,17 @@ fn check<T: DeserializeOwned>(value: Spanned<DeValue<'_>>) -> Result<(), toml::d
 const TOP: [(&str, Check); 2] =
     [("template", check::<toml::Table>), ("variables", check::<Vec<toml::Table>>)];
 
-const INFO: [(&str, Check); 5] = [
+const INFO: [(&str, Check); 7] = [
     ("name", check::<String>),
     ("version", check::<String>),
     ("description", check::<String>),
     ("copy_without_render", check::<Vec<String>>),
+    ("exclude", check::<Vec<String>>),
+    ("skip_if_exists", check::<Vec<String>>),
     ("next_steps", check::<String>),
 ];
 
-const VARIABLE: [(&str, Check); 8] = [
+const VARIABLE: [(&str, Check); 9] = [
     ("name", check::<String>),
     ("prompt", check::<String>),
     ("help", check::<String>),
@@ -86,6 +93,7 @@ const VARIABLE: [(&str, Check); 8] = [
     ("choices", check::<Vec<String>>),
     ("validation", check::<toml::Table>),
     ("when", check::<String>),
+    ("computed", check::<String>),
 ];
 
 const VALIDATION: [(&str, Check); 2] = [("regex", check::<String>), ("message", check::<String>)];
@@ -166,7 +174,7 @@ fn read_variable(entry: &Spanned<DeValue<'_>>, problems: &mut Problems) -> Entry
     {
         return Entry::Read(entry.span(), Box::new(variable));
     }
-    let templates = ["default", "when"]
+    let templates = ["default", "when", "computed"]
         .into_iter()
         .filter_map(|field| {
             let value = table.get(field)?;
