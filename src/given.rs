@@ -364,7 +364,8 @@ impl Given {
     /// Drops values for questions `manifest` does not ask (a recorded
     /// answer to a question a newer template no longer has).
     pub(crate) fn retain_known(&mut self, manifest: &Manifest) {
-        self.values.retain(|name, _| manifest.question(name).is_some());
+        // A value the template now computes is derived again, not carried over.
+        self.values.retain(|name, _| manifest.question(name).is_some_and(|q| q.computed.is_none()));
     }
 
     /// The given value for a question, if any.

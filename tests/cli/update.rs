@@ -462,3 +462,27 @@ fn hooks_run_after_an_update_only_with_consent_and_know_the_operation() {
         .leaves_no("app/docs.md")
         .run();
 }
+
+#[test]
+fn an_answer_the_new_version_computes_is_derived_again() {
+    let scratch = Scratch::new();
+    template(&scratch, &[("ns.txt", "{{ cookiecutter.namespace }}\n")]);
+    scratch.write(
+        "tpl/stamp.toml",
+        format!("{MANIFEST_V1}[[variables]]\nname = \"namespace\"\ndefault = \"app-ns\"\n"),
+    );
+    commit(&scratch, "v1b");
+    let url = format!("file://{}", scratch.path("tpl").display());
+    stamp(&scratch).args(&[&url, "--no-input"]).run();
+    git(&scratch.path("app"), &["init", "--quiet"]);
+    commit_project(&scratch);
+    // v2 derives it: the recorded answer is not carried over as if it were given.
+    scratch.write(
+        "tpl/stamp.toml",
+        format!("{MANIFEST_V1}[[variables]]\nname = \"namespace\"\ncomputed = \"{{{{ cookiecutter.name }}}}-prod\"\n"),
+    );
+    commit(&scratch, "v2");
+    stamp(&scratch).in_dir("app").args(&["update"]).leaves_file("app/ns.txt", "app-prod\n").run();
+    let record = fs::read_to_string(scratch.path("app/.stamp-answers.toml")).unwrap();
+    assert!(!record.contains("namespace"), "{record}");
+}
