@@ -5,10 +5,13 @@ use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::engine::{Determinism, Limits};
+use minijinja::Value;
+
+use crate::dialect::stamp::is_truthy;
+use crate::engine::{Determinism, Engine, Limits, map};
 use crate::error::{Error, Result};
 use crate::given::Given;
-use crate::model::Kind;
+use crate::model::{Kind, Question};
 use crate::pipeline::render_project;
 use crate::prompt::NoPrompter;
 use crate::render::Plan;
@@ -30,9 +33,17 @@ impl CombinationReport {
     }
 }
 
-/// Every combination of the template's choice and bool answers, on top of
-/// `base` (defaults and the given answers).
-pub fn combinations(tree: &SourceTree, base: &Given) -> Vec<Vec<(String, String)>> {
+/// The most combinations `--all-combinations` renders; past it, the user
+/// narrows the space with answers.
+const MOST: usize = 4096;
+
+/// Every combination of the template's choice, bool and multichoice answers
+/// (every subset of a multichoice's options), on top of `base` (defaults
+/// and the given answers). A question whose `when` is false under a
+/// combination's earlier answers is not asked there, so its values do not
+/// multiply that combination.
+pub fn combinations(tree: &SourceTree, base: &Given) -> Result<Vec<Vec<(String, String)>>> {
+    let engine = Engine::new(tree.dialect().syntax(), Determinism::default());
     let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
     for question in &tree.manifest().questions {
         // A computed value is derived, never given.
@@ -42,20 +53,75 @@ pub fn combinations(tree: &SourceTree, base: &Given) -> Vec<Vec<(String, String)
         let values: Vec<String> = match question.kind {
             Kind::Choice => question.choices.clone(),
             Kind::Bool => vec!["yes".into(), "no".into()],
+            Kind::Multichoice => subsets(&question.choices)?,
             _ => continue,
         };
-        combos = combos
-            .into_iter()
-            .flat_map(|combo| {
-                values.iter().map(move |value| {
-                    let mut next = combo.clone();
-                    next.push((question.name.clone(), value.clone()));
-                    next
-                })
-            })
-            .collect();
+        let mut next = Vec::new();
+        for combo in combos {
+            if !asked(&engine, question, &combo, base) {
+                next.push(combo);
+                continue;
+            }
+            for value in &values {
+                let mut longer = combo.clone();
+                longer.push((question.name.clone(), value.clone()));
+                next.push(longer);
+            }
+        }
+        if next.len() > MOST {
+            return Err(Error::InvalidInput(format!(
+                "--all-combinations would render more than {MOST} combinations (at `{}`); give some answers \
+                 with KEY=VALUE or --answers to narrow it",
+                question.name
+            )));
+        }
+        combos = next;
     }
-    combos
+    Ok(combos)
+}
+
+/// Every subset of `options`, in their order, each as `a,b` (the empty one too).
+fn subsets(options: &[String]) -> Result<Vec<String>> {
+    if options.len() > 12 {
+        return Err(Error::InvalidInput(format!(
+            "--all-combinations: a multichoice of {} options has too many subsets; give it with KEY=VALUE",
+            options.len()
+        )));
+    }
+    Ok((0..1u32 << options.len())
+        .map(|mask| {
+            let chosen: Vec<&str> = options
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, o)| o.as_str())
+                .collect();
+            chosen.join(",")
+        })
+        .collect())
+}
+
+/// Whether `question` is asked after `combo`'s answers: its `when` renders
+/// true, or cannot be told yet (it reads an answer the combination does not fix).
+fn asked(engine: &Engine, question: &Question, combo: &[(String, String)], base: &Given) -> bool {
+    let Some(when) = &question.when else { return true };
+    let mut known: Vec<(String, Value)> = base
+        .iter()
+        .filter_map(|(name, value)| Some((name.to_owned(), Value::from(value.raw.as_text().ok()?))))
+        .collect();
+    known.extend(combo.iter().map(|(name, value)| {
+        let value = match value.as_str() {
+            "yes" => Value::from(true),
+            "no" => Value::from(false),
+            text => Value::from(text),
+        };
+        (name.clone(), value)
+    }));
+    let context = map([("cookiecutter".to_owned(), map(known))]);
+    match engine.render_str("when", when, &context) {
+        Ok(text) => is_truthy(&text),
+        Err(_) => true,
+    }
 }
 
 /// Renders every combination and, with `exec`, runs `sh -c exec` inside each
@@ -68,7 +134,7 @@ pub fn check_combinations(
     limits: Limits,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Vec<CombinationReport>> {
-    let combos = combinations(tree, base);
+    let combos = combinations(tree, base)?;
     let total = combos.len();
     let mut reports = Vec::with_capacity(total);
     for (index, answers) in combos.into_iter().enumerate() {

@@ -267,3 +267,29 @@ fn snapshot_links_are_refused() {
         .stderr_lacks("hunter2")
         .run();
 }
+
+#[test]
+fn all_combinations_skip_questions_not_asked_and_enumerate_multichoice_subsets() {
+    let manifest = "[template]\nname = \"c\"\nversion = \"1\"\n\
+        [[variables]]\nname = \"backend\"\ntype = \"choice\"\nchoices = [\"vault\", \"eso\"]\n\
+        [[variables]]\nname = \"tls\"\ntype = \"bool\"\ndefault = true\nwhen = \"{{ cookiecutter.backend == 'vault' }}\"\n\
+        [[variables]]\nname = \"features\"\ntype = \"multichoice\"\nchoices = [\"a\", \"b\"]\n";
+    let (scratch, run) = Test::new()
+        .file("tpl/stamp.toml", manifest)
+        .file("tpl/{{cookiecutter.backend}}/f.txt", "{{ cookiecutter.features|join('+') }}\n")
+        .args(&["check", "-t", "tpl", "--all-combinations"])
+        .stdout_contains("12 combinations: 12 passed, 0 failed\n")
+        .stdout_contains("ok       backend=vault tls=no features=a,b\n")
+        .stdout_contains("ok       backend=eso features=\n")
+        .run();
+    // `tls` is not asked for eso: those combinations do not multiply by it.
+    assert!(!run.stdout.contains("backend=eso tls"), "{run:?}");
+    // A space too large to render is refused with what to do.
+    let many: Vec<String> = (0..13).map(|i| format!("\"o{i}\"")).collect();
+    Test::in_scratch(&scratch)
+        .file("tpl/stamp.toml", manifest.replace("[\"a\", \"b\"]", &format!("[{}]", many.join(", "))))
+        .args(&["check", "-t", "tpl", "--all-combinations"])
+        .status(2)
+        .stderr_contains("give it with KEY=VALUE")
+        .run();
+}

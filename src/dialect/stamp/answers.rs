@@ -246,7 +246,7 @@ fn default_for(question: &Question, answers: &Answers, engine: &Engine) -> Resul
 }
 
 /// How a rendered condition reads: empty, `false`, `0`, `no`, `none` and `off` are false.
-fn is_truthy(text: &str) -> bool {
+pub(crate) fn is_truthy(text: &str) -> bool {
     !matches!(text.trim().to_ascii_lowercase().as_str(), "" | "false" | "0" | "no" | "none" | "off")
 }
 

@@ -5,7 +5,7 @@ mod answers;
 mod manifest;
 mod shape;
 
-pub(crate) use answers::answer_value;
+pub(crate) use answers::{answer_value, is_truthy};
 
 use std::path::Path;
 
