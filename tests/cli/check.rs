@@ -293,3 +293,16 @@ fn all_combinations_skip_questions_not_asked_and_enumerate_multichoice_subsets()
         .stderr_contains("give it with KEY=VALUE")
         .run();
 }
+
+#[test]
+fn the_worked_example_of_the_authors_guide_matches_its_snapshots() {
+    // docs/writing-templates.md walks through docs/example; it must stay true.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let example = format!("{root}/docs/example");
+    Test::new().args(&["check", "-t", &example]).stdout_contains("2 cases: 2 passed, 0 failed\n").run();
+    let parses = "python3 -c \"import tomllib; tomllib.load(open('pyproject.toml', 'rb'))\"";
+    Test::new()
+        .args(&["check", "-t", &example, "--all-combinations", "--exec", parses])
+        .stdout_contains("16 combinations: 16 passed, 0 failed\n")
+        .run();
+}
