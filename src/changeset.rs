@@ -42,6 +42,20 @@ pub(crate) fn overwrite_diffs(
     Ok(diffs)
 }
 
+/// Into an existing project (`--force`): a file the user owns (`owned`,
+/// the template's `skip_if_exists`) that is there is skipped rather than overwritten.
+pub(crate) fn keep_owned(
+    mut changes: Vec<(Action, String)>,
+    owned: impl Fn(&str) -> bool,
+) -> Vec<(Action, String)> {
+    for (action, path) in &mut changes {
+        if *action == Action::Overwrite && owned(path) {
+            *action = Action::Skip;
+        }
+    }
+    changes
+}
+
 /// What to do when the project directory already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -192,7 +192,10 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
     let actions = if request.dry_run {
         let owned = layout.owned();
         let plan = layout.render(report)?;
-        let actions = owned.keep(changeset::compute(&plan, &destination, request.on_existing)?);
+        let actions =
+            changeset::keep_owned(changeset::compute(&plan, &destination, request.on_existing)?, |p| {
+                owned.contains(p)
+            });
         if request.diff {
             diffs = changeset::overwrite_diffs(&plan, &destination, &actions)?;
         }
@@ -353,7 +356,8 @@ fn write(
     let _lock = DestinationLock::take(destination)?;
     let owned = layout.owned();
     let plan = layout.render(report)?;
-    let changes = owned.keep(changeset::compute(&plan, destination, on_existing)?);
+    let changes =
+        changeset::keep_owned(changeset::compute(&plan, destination, on_existing)?, |p| owned.contains(p));
     let staging = Staging::begin(&parent, destination)?;
     run_stage(Stage::PreGenProject, staging.root())?;
     staging.stage_changes(&plan, &changes, report)?;

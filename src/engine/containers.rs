@@ -16,14 +16,11 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Enumerator, Kwargs, Object, ObjectRepr, Value};
 use minijinja::{Environment, Error, ErrorKind, State};
 
+use super::python::MUTATORS;
+
 /// The globals the rewritten literals call.
 const LIST: &str = "__stamp_list";
 const DICT: &str = "__stamp_dict";
-
-/// Methods that change a list or dict in place: a template calling one of
-/// them gets mutable literals.
-const MUTATORS: &[&str] =
-    &[".append(", ".extend(", ".insert(", ".pop(", ".remove(", ".clear(", ".update(", ".setdefault("];
 
 /// Registers the constructors the rewritten literals call.
 pub(super) fn add_constructors(env: &mut Environment) {
@@ -130,11 +127,6 @@ fn index(i: i64, len: usize) -> Option<usize> {
 /// (Python's read-only methods) gets its turn.
 fn unknown(method: &str) -> Error {
     Error::new(ErrorKind::UnknownMethod, format!("no method named {method}"))
-}
-
-/// Whether `method` changes a list or dict in place.
-pub(super) fn is_mutator(method: &str) -> bool {
-    MUTATORS.iter().any(|m| m.strip_prefix('.').and_then(|m| m.strip_suffix('(')) == Some(method))
 }
 
 fn none() -> Value {

@@ -139,6 +139,16 @@ fn is_unprintable(c: char) -> bool {
         || (c.is_whitespace() && c != ' ')
 }
 
+/// Methods that change a list or dict in place (`.name(` as a template
+/// calls them): a template calling one gets mutable literals (`containers`).
+pub(super) const MUTATORS: &[&str] =
+    &[".append(", ".extend(", ".insert(", ".pop(", ".remove(", ".clear(", ".update(", ".setdefault("];
+
+/// Whether `method` changes a list or dict in place.
+fn is_mutator(method: &str) -> bool {
+    MUTATORS.iter().any(|m| m.strip_prefix('.').and_then(|m| m.strip_suffix('(')) == Some(method))
+}
+
 /// Python string and dict methods: the ones minijinja-contrib's `pycompat`
 /// lacks, then everything it has.
 pub(super) fn unknown_method(
@@ -160,7 +170,7 @@ pub(super) fn unknown_method(
             .collect();
         return Ok(Value::from(pairs));
     }
-    if matches!(value.kind(), ValueKind::Seq | ValueKind::Map) && super::containers::is_mutator(method) {
+    if matches!(value.kind(), ValueKind::Seq | ValueKind::Map) && is_mutator(method) {
         return Err(Error::new(
             ErrorKind::UnknownMethod,
             format!(

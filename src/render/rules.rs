@@ -6,7 +6,6 @@ use std::collections::HashSet;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::changeset::Action;
 use crate::error::{Error, Result};
 use crate::model::TemplateInfo;
 
@@ -84,17 +83,6 @@ impl Owned {
     /// Whether the file at `path` (or a directory it is in) is the user's once it exists.
     pub(crate) fn contains(&self, path: &str) -> bool {
         matches_or_inside(&self.0, path)
-    }
-
-    /// Into an existing project (`--force`): a file the user owns that is
-    /// there is skipped rather than overwritten.
-    pub(crate) fn keep(&self, mut changes: Vec<(Action, String)>) -> Vec<(Action, String)> {
-        for (action, path) in &mut changes {
-            if *action == Action::Overwrite && self.contains(path) {
-                *action = Action::Skip;
-            }
-        }
-        changes
     }
 }
 

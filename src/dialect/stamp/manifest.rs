@@ -7,42 +7,16 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use super::shape::{self, Entry, RawVariable};
+use super::shape::{self, Entry, Problems, RawVariable};
 use crate::engine::{Determinism, Engine, Syntax};
-use crate::error::{Error, Problem, Result, line_of};
+use crate::error::{Error, Result};
 use crate::model::{
     DefaultValue, Kind, Manifest, Question, RawValue, TemplateInfo, Validation, is_identifier,
 };
 
-/// Collects problems, each located at a line of the manifest.
-pub(super) struct Problems<'a> {
-    file: &'a Path,
-    text: &'a str,
-    list: Vec<Problem>,
-}
-
-impl Problems<'_> {
-    fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.add_at(Some(span), message);
-    }
-
-    /// A problem at the line where `span` starts, or of the whole file.
-    pub(super) fn add_at(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
-        self.list.push(match span {
-            Some(span) => Problem::at_line(self.file, line_of(self.text, span.start), message),
-            None => Problem::in_file(self.file, message),
-        });
-    }
-
-    /// How many problems so far.
-    pub(super) fn len(&self) -> usize {
-        self.list.len()
-    }
-}
-
 /// Parses and checks a `stamp.toml`; `path` is used in messages.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
-    let mut problems = Problems { file: path, text, list: Vec::new() };
+    let mut problems = Problems::new(path, text);
     let Some((info, entries)) = shape::read(text, &mut problems) else {
         return Err(Error::Manifest { problems: problems.list });
     };

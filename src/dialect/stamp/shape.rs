@@ -4,14 +4,45 @@
 //! manifest's problems are reported together rather than the first alone.
 
 use std::ops::Range;
+use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::manifest::Problems;
+use crate::error::{Problem, line_of};
 use crate::model::Kind;
+
+/// Collects problems, each located at a line of the manifest.
+pub(super) struct Problems<'a> {
+    file: &'a Path,
+    text: &'a str,
+    pub(super) list: Vec<Problem>,
+}
+
+impl<'a> Problems<'a> {
+    pub(super) fn new(file: &'a Path, text: &'a str) -> Self {
+        Problems { file, text, list: Vec::new() }
+    }
+
+    pub(super) fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.add_at(Some(span), message);
+    }
+
+    /// A problem at the line where `span` starts, or of the whole file.
+    pub(super) fn add_at(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        self.list.push(match span {
+            Some(span) => Problem::at_line(self.file, line_of(self.text, span.start), message),
+            None => Problem::in_file(self.file, message),
+        });
+    }
+
+    /// How many problems so far.
+    pub(super) fn len(&self) -> usize {
+        self.list.len()
+    }
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
