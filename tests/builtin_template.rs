@@ -5,7 +5,8 @@
 //! the project's own `scripts/validate.py`, the migration credentials kept from the web pods
 //! in every backend, and (for the vault renders) the Vault scripts and Agent templates against a
 //! real `OpenBao` dev server on loopback, and the database engine's setup against a throw-away
-//! `PostgreSQL` (Debian's `postgresql`) with the users it creates.
+//! `PostgreSQL` (Debian's `postgresql`) with the users it creates; and a generated project's own
+//! `make tools && make validate`, outside this repository, with only what `PyPI` gives.
 //!
 //! Tools come from `bash scripts/test` (tests/requirements.txt into .tools/venv) plus
 //! kubectl and the `PostgreSQL` server (`.ci/run` installs it); a missing tool fails the test.
@@ -249,4 +250,74 @@ fn unsafe_values_are_rejected() {
         assert_eq!(output.status.code(), Some(2), "{key}={value:?} must be rejected");
         assert!(!scratch.path().join("out").exists(), "nothing is written for {key}={value:?}");
     }
+}
+
+/// A freshly generated project outside this repository validates itself with only what `PyPI` gives:
+/// `make tools` makes `.venv` inside the project (PEP 668 systems refuse a bare `pip install`) and
+/// `make validate` runs from it; none of this repository's `.tools` is on `PATH`, only the system's
+/// `python3`, `make` and `kubectl`.
+#[test]
+fn make_tools_then_validate_in_a_fresh_project() {
+    let scratch = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_stamp"))
+        .current_dir(scratch.path())
+        .args(["--no-input", "-q", "-o", "out"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("stamp runs");
+    assert!(output.status.success(), "stamp failed: {}", String::from_utf8_lossy(&output.stderr));
+    let project = scratch.path().join("out/my-service");
+    let path = std::env::var("PATH").unwrap_or_default();
+    let system_path: Vec<&str> = path.split(':').filter(|dir| !dir.contains(".tools")).collect();
+    let make = |target: &str| {
+        let result = Command::new("make")
+            .arg(target)
+            .current_dir(&project)
+            .env("PATH", system_path.join(":"))
+            .env_remove("VIRTUAL_ENV")
+            .env_remove("PYTHONPATH")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("make runs");
+        let stdout = String::from_utf8_lossy(&result.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(result.status.success(), "make {target} failed:\n{stdout}\n{stderr}");
+        stdout
+    };
+    make("tools");
+    assert!(project.join(".venv/bin/python").is_file(), "make tools creates .venv inside the project");
+    let stdout = make("validate");
+    assert!(stdout.lines().any(|l| l.ends_with(" passed, 0 failed")), "{stdout}");
+    assert!(
+        stdout.contains("ok    schema overlays/prod: Deployment/backend"),
+        "the Kubernetes kinds are schema-checked from kubernetes-validate: {stdout}"
+    );
+    // The secret scan passes on the fresh project and catches a planted cloud key.
+    make("secret-scan");
+    std::fs::write(project.join("notes.txt"), "aws_access_key_id = AKIAZ7QH3KX9PLM2RT4W\n").unwrap();
+    let leak = Command::new("make")
+        .arg("secret-scan")
+        .current_dir(&project)
+        .env("PATH", system_path.join(":"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("make runs");
+    assert!(!leak.status.success(), "make secret-scan must fail on a planted AWS key");
+    assert!(String::from_utf8_lossy(&leak.stdout).contains("notes.txt"), "the scan names the file");
+    std::fs::remove_file(project.join("notes.txt")).unwrap();
+    // The virtual environment is git-ignored, and none of its files is checked as the project's.
+    let ignored = Command::new("git").args(["init", "-q"]).current_dir(&project).status().unwrap().success()
+        && Command::new("git")
+            .args(["check-ignore", "-q", ".venv/bin/python"])
+            .current_dir(&project)
+            .status()
+            .unwrap()
+            .success();
+    assert!(ignored, ".venv is git-ignored");
+    let checked: Vec<&str> =
+        stdout.lines().filter(|l| l.starts_with("ok ") || l.starts_with("FAIL ")).collect();
+    assert!(
+        checked.iter().all(|l| !l.contains(".venv")),
+        "nothing in .venv is validated as part of the project: {stdout}"
+    );
 }

@@ -66,7 +66,7 @@ answers = json.loads(Path(sys.argv[2]).read_text())
 
 
 def schema_dir():
-    """tests/schemas plus the Job schema, made the way tests/schemas/README.md describes for the
+    """tests/schemas plus the Job and PodDisruptionBudget schemas, made the way tests/schemas/README.md describes for the
     core kinds (kubernetes-validate 1.37.0, v1.35.0-local-strict, every $ref inlined)."""
     src = Path(kubernetes_validate.__file__).parent / f"kubernetes-json-schema/v{K8S_VERSION}-local-strict"
     defs = json.loads((src / "_definitions.json").read_text())["$defs"]
@@ -85,7 +85,8 @@ def schema_dir():
     core.mkdir(parents=True)
     for f in (SHIPPED_SCHEMAS / f"kubernetes-json-schema/v{K8S_VERSION}-standalone-strict").iterdir():
         (core / f.name).symlink_to(f)
-    (core / "job-batch-v1.json").write_text(json.dumps(inline(json.loads((src / "job-batch-v1.json").read_text()))))
+    for name in ("job-batch-v1.json", "poddisruptionbudget-policy-v1.json"):
+        (core / name).write_text(json.dumps(inline(json.loads((src / name).read_text()))))
     (root / "CRDs-catalog").symlink_to(SHIPPED_SCHEMAS / "CRDs-catalog")
     return root
 
@@ -201,7 +202,7 @@ prod_extra = {"external-secrets": ["ServiceAccount", "SecretStore", "ExternalSec
               "sealed-secrets": ["SealedSecret"] * 2}[backend]
 # (With Vault there is no Secret, so no Role to read it.)
 prod_kinds = [k for k in BASE_KINDS if backend != "vault" or k not in ("Role", "RoleBinding")]
-check("prod overlay uses exactly the chosen component", kinds(builds["prod"]) == sorted(prod_kinds + prod_extra),
+check("prod overlay uses exactly the chosen component", kinds(builds["prod"]) == sorted(prod_kinds + prod_extra + ["PodDisruptionBudget"]),
       str(kinds(builds["prod"])))
 for label in ("dev", "prod"):
     for obj in builds[label]:
@@ -275,7 +276,7 @@ if backend == "external-secrets":
               == f"arn:{partition}:iam::{answers['aws_account_id']}:role/{role}")
         policy = json.loads(text(policy_file))
         check(f"{policy_file}: one Allow statement, read actions only", len(policy["Statement"]) == 1 and policy["Statement"][0]["Effect"] == "Allow"
-              and sorted(policy["Statement"][0]["Action"]) == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"])
+              and policy["Statement"][0]["Action"] == ["secretsmanager:GetSecretValue"], str(policy["Statement"][0]["Action"]))
         check(f"{policy_file}: exactly its Secret's secrets", sorted(policy["Statement"][0]["Resource"])
               == sorted({f"{prefix}{s}-??????" for k, (s, _) in STORE.items() if k in keys}), str(policy["Statement"][0]["Resource"]))
         st = json.loads(text(trust_file))["Statement"][0]
@@ -392,7 +393,29 @@ if dynamic:
     check("Vault DB engine templates survive", "postgresql://{{username}}:{{password}}@" in text("vault/setup-database-engine.sh"))
 wf = yaml.safe_load(text(".github/workflows/validate.yml"))
 check("CI workflow runs make validate", any(s.get("run") == "make validate" for s in wf["jobs"]["validate"]["steps"]))
-check("Makefile validate target", re.search(r"^validate:.*\n\t.*scripts/validate\.py", text("Makefile"), re.M) is not None)
+# The CI workflow: actions pinned by commit, downloads checked against their published checksums,
+# the secret scan; and the same scan as a pre-commit hook.
+steps = wf["jobs"]["validate"]["steps"]
+uses = [s["uses"] for s in steps if "uses" in s]
+check("CI actions pinned by commit SHA", uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses), str(uses))
+downloads = [s["run"] for s in steps if "curl" in s.get("run", "")]
+def checksummed(script):
+    """Every file curl fetches is either a checksum file or checked against one before use."""
+    fetched = re.findall(r'curl -fsSLO "\$base/([^"]+)"', script)
+    binaries = [f for f in fetched if not f.endswith(".sha256") and f != "CHECKSUMS"]
+    return (len(fetched) == script.count("curl ") and len(binaries) == script.count("sha256sum --check --strict")
+            and len(fetched) == 2 * len(binaries))
+
+
+check("CI downloads are checksum-verified", downloads and all(checksummed(r) for r in downloads), str(downloads))
+check("CI runs the secret scan", any(s.get("run") == "make secret-scan" for s in steps))
+hooks = [h for r in yaml.safe_load(text(".pre-commit-config.yaml"))["repos"] for h in r["hooks"]]
+check("pre-commit hook runs the secret scan", [h["entry"] for h in hooks] == ["scripts/secret-scan.sh"], str(hooks))
+check("Makefile secret-scan target", re.search(r"^secret-scan:.*\n\tscripts/secret-scan\.sh$", text("Makefile"), re.M) is not None)
+check("CI workflow installs the validators with make tools", any(s.get("run") == "make tools" for s in wf["jobs"]["validate"]["steps"]))
+check("Makefile validate target", re.search(r"^validate:.*\n(\t.*\n)*?\t.*\$\(PYTHON\) scripts/validate\.py", text("Makefile"), re.M) is not None)
+check("Makefile tools target makes .venv", re.search(r"^tools:.*\n\t.*-m venv \$\(VENV\)\n\t\$\(PYTHON\) -m pip install .*-r requirements-dev\.txt",
+                                                     text("Makefile"), re.M) is not None)
 check(".gitignore keeps plaintext out", all(p in text(".gitignore").split("\n") for p in ("secrets.env", "secrets/", "*.secret.json")))
 
 # ---------------------------------------------------------------- only the chosen backend's files
@@ -418,7 +441,7 @@ for other, (prefixes, placeholders) in BACKEND_ONLY.items():
 scripts = sorted(project.rglob("*.sh"))
 want_scripts = {"external-secrets": {"aws/setup-secrets-manager.sh"}, "sealed-secrets": {"scripts/seal-secrets.sh"},
                 "vault": {"vault/common.sh", "vault/setup-kubernetes-auth.sh", "vault/setup-kv.sh"}
-                | ({"vault/setup-database-engine.sh"} if dynamic else set())}[backend]
+                | ({"vault/setup-database-engine.sh"} if dynamic else set())}[backend] | {"scripts/secret-scan.sh"}
 check("scripts found", {str(s.relative_to(project)) for s in scripts} == want_scripts, str(scripts))
 for s in scripts:
     r = run(["shellcheck", "-x", "-P", "SCRIPTDIR", "-S", "style", str(s.relative_to(project))], cwd=project)
@@ -457,6 +480,31 @@ check("secrets-management.md: no deprecated Vault role fields", not re.search(r"
 for bad in ("external-secrets.io/v1beta1", "bitnami-labs", "source /vault", "KUBERNETES_PORT_443_TCP_ADDR",
             "--from-literal=DATABASE_URL", "/tmp/secret.yaml", "ACCOUNT_ID", "us-east-1:ACCOUNT", "| base64)"):
     check(f"secrets-management.md: seed error '{bad}' corrected", bad not in doc)
+# ESO: GetSecretValue is the only action these ExternalSecrets need (DescribeSecret serves
+# metadataPolicy Fetch and PushSecret), and one ESO version and one API version everywhere.
+texts = {p.relative_to(project): p.read_text() for p in project.rglob("*") if p.is_file() and p.suffix in {".md", ".yaml", ".json", ".py"}}
+check("no DescribeSecret anywhere", not [str(p) for p, t in texts.items() if "DescribeSecret" in t and p.name != "secrets-management.md"]
+      and not re.search(r'"secretsmanager:DescribeSecret"', doc))
+versions = {m for t in texts.values() for m in re.findall(r"\bESO\b[^.\n]{0,40}?\b(\d+\.\d+)\b", t)}
+check("one ESO version stated everywhere", versions == {"0.17"}, str(versions))
+api = {m for t in texts.values() for m in re.findall(r"apiVersion: (external-secrets\.io/\w+)", t)}
+check("one ESO apiVersion everywhere", api <= {"external-secrets.io/v1"} and (backend != "external-secrets" or api), str(api))
+# Every JSON block of the guide parses; the EKS Pod Identity steps name the controller's trust, the
+# association and a SecretStore that assumes the read role (the YAML block is schema-checked below).
+json_blocks = []
+for block in re.findall(r"```json\n(.*?)```", doc, re.S):
+    try:
+        json_blocks.append(json.loads(block))
+    except ValueError as err:
+        check("secrets-management.md json block parses", False, f"{err}: {block[:200]}")
+pod_identity = doc.partition("### Alternative: EKS Pod Identity instead of IRSA")[2].partition("\n### ")[0]
+statements = [s for b in json_blocks for s in b.get("Statement", [])]
+check("Pod Identity: controller role trusted by pods.eks.amazonaws.com (AssumeRole + TagSession)",
+      any(s.get("Principal") == {"Service": "pods.eks.amazonaws.com"} and s["Action"] == ["sts:AssumeRole", "sts:TagSession"]
+          for s in statements))
+check("Pod Identity: association, agent add-on and a role-based SecretStore",
+      "aws eks create-pod-identity-association" in pod_identity and "eks-pod-identity-agent" in pod_identity
+      and f"role: arn:{partition}:iam::" in pod_identity and "serviceAccountRef" not in pod_identity.partition("```yaml")[2])
 for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
     if not block.startswith("# partial"):
         for obj in yaml.safe_load_all(block):
@@ -507,6 +555,19 @@ def availability():
         spread = pod.get("topologySpreadConstraints", [])
         check(f"{overlay}: replicas spread across nodes", spread and spread[0]["topologyKey"] == "kubernetes.io/hostname"
               and spread[0]["labelSelector"]["matchLabels"].items() <= dep["spec"]["selector"]["matchLabels"].items(), str(spread))
+    # Prod's two replicas: a drain evicts one at a time; dev's single replica has no budget to block a drain.
+    dep = [o for o in builds["prod"] if o["kind"] == "Deployment"][0]
+    pdbs = [o for o in builds["prod"] if o["kind"] == "PodDisruptionBudget"]
+    check("prod: 2 replicas, a PodDisruptionBudget minAvailable 1 selecting exactly them",
+          dep["spec"]["replicas"] == 2 and len(pdbs) == 1 and pdbs[0]["spec"]["minAvailable"] == 1
+          and pdbs[0]["metadata"]["namespace"] == ns
+          and pdbs[0]["spec"]["selector"] == {"matchLabels": dep["spec"]["selector"]["matchLabels"]}, str(pdbs))
+    if pdbs:  # the schema is strict: a misspelt field is an error, not silently ignored
+        typo = json.loads(json.dumps(pdbs[0]))
+        typo["spec"]["minAvaliable"] = typo["spec"].pop("minAvailable")
+        schema = json.loads(schema_for(typo).read_text())
+        check("the PodDisruptionBudget schema refuses a misspelt field", any(jsonschema.Draft202012Validator(schema).iter_errors(typo)))
+    check("dev: no PodDisruptionBudget", not [o for o in builds["dev"] if o["kind"] == "PodDisruptionBudget"])
     if sentry:
         envs = {o: [c for c in builds[o] if c["kind"] == "ConfigMap"][0]["data"]["SENTRY_ENVIRONMENT"] for o in ("dev", "prod")}
         check("SENTRY_ENVIRONMENT per overlay", envs == {"dev": "development", "prod": "production"}, str(envs))
@@ -649,6 +710,32 @@ def aws_setup():
         check("only the migration role can read the migration secret",
               [r for r, doc in granted.items() if any("/migration-" in res for res in doc["Statement"][0]["Resource"])] == [f"{slug}-eso-migration"],
               str(granted))
+        # A customer-managed KMS key: the secrets are encrypted with it, and each role may decrypt
+        # with it only through Secrets Manager and only for its own secrets.
+        key = f"arn:{partition}:kms:{region}:{answers['aws_account_id']}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        r = run(["aws/setup-secrets-manager.sh", "--kms-key-id", f"alias/{slug}"], cwd=project, env=env)
+        check("setup-secrets-manager.sh refuses a key alias (IAM needs the key ARN)", r.returncode == 2 and "key ARN" in r.stderr, r.stderr)
+        log.unlink()
+        r = run(["aws/setup-secrets-manager.sh", "--kms-key-id", key], cwd=project, env=env)
+        if not check("aws/setup-secrets-manager.sh --kms-key-id runs", r.returncode == 0, r.stderr):
+            return
+        calls = [json.loads(line) for line in log.read_text().splitlines()]
+        creates = [c["args"] for c in calls if c["args"][1] == "create-secret"]
+        check("every secret is created with the customer-managed key", len(creates) == len(STORE_SECRETS)
+              and all(a[a.index("--kms-key-id") + 1] == key for a in creates if "--kms-key-id" in a)
+              and all("--kms-key-id" in a for a in creates), str(creates))
+        policies = {(c["args"][c["args"].index("--role-name") + 1], c["args"][c["args"].index("--policy-name") + 1]):
+                    json.loads(next(iter(c["files"].values()))) for c in calls if c["args"][1] == "put-role-policy"}
+        via = f"secretsmanager.{region}.amazonaws.com" + (".cn" if partition == "aws-cn" else "")
+        for name, keys, _, account, role, policy_file, trust_file in SECRETS:
+            kms = [doc for (r_, n), doc in policies.items() if r_ == role and n.endswith("-kms")]
+            own = sorted(json.loads(text(policy_file))["Statement"][0]["Resource"])
+            st = kms[0]["Statement"] if kms else [{}]
+            check(f"IAM role {role}: kms:Decrypt on the key, via Secrets Manager, for its own secrets only",
+                  len(kms) == 1 and len(st) == 1 and st[0].get("Action") == "kms:Decrypt" and st[0].get("Resource") == key
+                  and st[0].get("Effect") == "Allow"
+                  and st[0].get("Condition") == {"StringEquals": {"kms:ViaService": via},
+                                                 "StringLike": {"kms:EncryptionContext:SecretARN": own}}, str(kms))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
