@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-KUBESEAL_VERSION="0.38.4"
+KUBESEAL_VERSION="0.38.2"
 CONTROLLER_NAME="${SEALED_SECRETS_CONTROLLER_NAME:-sealed-secrets-controller}"
 CONTROLLER_NAMESPACE="${SEALED_SECRETS_CONTROLLER_NAMESPACE:-kube-system}"
 CERT="k8s/components/sealed-secrets/pub-cert.pem"
