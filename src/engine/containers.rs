@@ -41,7 +41,7 @@ pub(super) fn add_constructors(env: &mut Environment) {
 /// when it calls a mutating method; otherwise (or when it does not lex: the
 /// compiler then reports the error) unchanged.
 pub(super) fn rewrite_literals<'s>(source: &'s str, syntax: &SyntaxConfig) -> Cow<'s, str> {
-    if !MUTATORS.iter().any(|m| source.contains(m)) {
+    if !calls_a_mutator(source) {
         return Cow::Borrowed(source);
     }
     // Where each rewritten literal starts and ends, in source order.
@@ -98,6 +98,14 @@ pub(super) fn rewrite_literals<'s>(source: &'s str, syntax: &SyntaxConfig) -> Co
     }
     out.push_str(&source[from..]);
     Cow::Owned(out)
+}
+
+/// Whether `source` calls a method that changes a container (`.append(`,
+/// ...): one pass over its dots, not one search per method, since large
+/// files reach here too.
+fn calls_a_mutator(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    memchr::memchr_iter(b'.', bytes).any(|at| MUTATORS.iter().any(|m| bytes[at..].starts_with(m.as_bytes())))
 }
 
 /// A Python list.

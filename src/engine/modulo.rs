@@ -56,8 +56,14 @@ pub(super) fn rewrite_percent<'s>(source: &'s str, syntax: &SyntaxConfig) -> Cow
 /// spares every other template the lexing.
 fn after_quote(source: &str) -> bool {
     let bytes = source.as_bytes();
+    // `'yes' %}` ends a tag (Jinja's default block end), it formats nothing.
     memchr::memchr_iter(b'%', bytes).any(|at| {
-        bytes[..at].iter().rev().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| matches!(b, b'\'' | b'"'))
+        bytes.get(at + 1) != Some(&b'}')
+            && bytes[..at]
+                .iter()
+                .rev()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| matches!(b, b'\'' | b'"'))
     })
 }
 
