@@ -69,7 +69,14 @@ pub fn json(manifest: &Manifest) -> Json {
                 match &q.default {
                     Some(DefaultValue::Template(t)) => json!({ "template": t }),
                     Some(DefaultValue::Literal(a)) => a.to_json(),
-                    None => Json::Null,
+                    // What a run takes when nothing is given: a choice's first option, no option of a
+                    // multichoice, no for a yes/no question.
+                    None => match q.kind {
+                        Kind::Choice => q.choices.first().map_or(Json::Null, |c| c.clone().into()),
+                        Kind::Multichoice => json!([]),
+                        Kind::Bool => false.into(),
+                        _ => Json::Null,
+                    },
                 },
             );
             if !q.choices.is_empty() {
@@ -107,11 +114,21 @@ pub fn schema(manifest: &Manifest) -> Json {
     for q in manifest.questions.iter().filter(|q| q.computed.is_none()) {
         properties.insert(q.name.clone(), property(q));
     }
+    // What `--no-input` cannot do without: text and numbers with no default, always asked. (A
+    // secret may come from STAMP_ANSWER_<name> instead; choices and bools have defaults.)
+    let required: Vec<&str> = manifest
+        .questions
+        .iter()
+        .filter(|q| matches!(q.kind, Kind::String | Kind::Integer))
+        .filter(|q| q.default.is_none() && q.when.is_none() && q.computed.is_none())
+        .map(|q| q.name.as_str())
+        .collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": format!("Answers for {}", manifest.info.label()),
         "type": "object",
         "properties": properties,
+        "required": required,
         "additionalProperties": false,
     })
 }

@@ -20,11 +20,15 @@ fn vars_json_and_schema_are_json() {
     let (scratch, run) = Test::new().args(&["vars"]).basic_template().args(&["--json"]).run();
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["variables"][1]["default"]["template"], "{{ cookiecutter.name | slugify }}");
+    // A choice with no default takes its first option, and says so.
+    assert_eq!(json["variables"][2]["default"], "MIT");
     let (_, run) = Test::in_scratch(&scratch).args(&["vars", "-t", "tpl", "--schema"]).run();
     let schema: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(schema["additionalProperties"], false);
     assert_eq!(schema["properties"]["license"]["enum"], serde_json::json!(["MIT", "Apache-2.0"]));
     assert_eq!(schema["properties"]["slug"]["pattern"], "^(?:[a-z][a-z0-9-]*)$");
+    // `name` has no default: without it `--no-input` fails, so a file must give it.
+    assert_eq!(schema["required"], serde_json::json!(["name"]));
 }
 
 #[test]
