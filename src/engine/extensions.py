@@ -116,6 +116,10 @@ send({
     "tests": sorted(offered["tests"]),
     "callables": sorted(n for n, v in offered["globals"].items() if callable(v)),
     "values": {n: encode(v) for n, v in offered["globals"].items() if not callable(v)},
+    # Only these are sent the render context with each call.
+    "contextual": sorted(
+        n for kind in offered.values() for n, v in kind.items() if _PassArg.from_obj(v) is _PassArg.context
+    ),
 })
 
 for line in sys.stdin:

@@ -16,7 +16,7 @@ use minijinja::value::{Kwargs, Rest, Value, ValueKind};
 use minijinja::{Environment, ErrorKind, State};
 use serde_json::{Value as Json, json};
 
-use super::python::{OrderedDict, Tuple, float_repr};
+use super::python::{OrderedDict, Tuple, float_repr, is_tuple};
 use crate::error::{Error, Result};
 
 const BRIDGE: &str = include_str!("extensions.py");
@@ -24,6 +24,9 @@ const BRIDGE: &str = include_str!("extensions.py");
 /// The running bridge, shared by every render of the engine (calls are serialised).
 pub(crate) struct Extensions {
     bridge: Mutex<Bridge>,
+    /// The names that take the render context (`pass_context`): only their
+    /// calls carry it, since encoding the answers costs on every call.
+    contextual: std::collections::HashSet<String>,
 }
 
 struct Bridge {
@@ -77,10 +80,11 @@ pub(super) fn load(env: &mut Environment<'static>, template_dir: &Path, names: &
     let mut bridge =
         Bridge { child, input: input.expect("piped"), output: BufReader::new(output.expect("piped")) };
     let offered = bridge.exchange(&json!({ "load": names })).map_err(failed)?;
-    let extensions = Arc::new(Extensions { bridge: Mutex::new(bridge) });
     let names_in = |key: &str| -> Vec<String> {
         offered[key].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(str::to_owned)).collect()
     };
+    let contextual = names_in("contextual").into_iter().collect();
+    let extensions = Arc::new(Extensions { bridge: Mutex::new(bridge), contextual });
     for name in names_in("filters") {
         let ext = Arc::clone(&extensions);
         let filter_name = name.clone();
@@ -125,8 +129,11 @@ impl Extensions {
             named.insert(key.to_owned(), encode(&kwargs.get::<Value>(key)?));
         }
         // Filters that take the context see the project's values.
-        let context =
-            state.lookup("cookiecutter").map(|c| json!({ "__dict__": [["cookiecutter", encode(&c)]] }));
+        let context = if self.contextual.contains(name) {
+            state.lookup("cookiecutter").map(|c| json!({ "__dict__": [["cookiecutter", encode(&c)]] }))
+        } else {
+            None
+        };
         let message = json!({
             "kind": kind,
             "name": name,
@@ -168,11 +175,7 @@ fn encode(value: &Value) -> Json {
         ValueKind::String => Json::String(value.as_str().unwrap_or_default().to_owned()),
         ValueKind::Seq => {
             let items: Vec<Json> = value.try_iter().into_iter().flatten().map(|v| encode(&v)).collect();
-            if value.is_tuple() || value.downcast_object_ref::<Tuple>().is_some() {
-                json!({ "__tuple__": items })
-            } else {
-                Json::Array(items)
-            }
+            if is_tuple(value) { json!({ "__tuple__": items }) } else { Json::Array(items) }
         }
         ValueKind::Map if value.downcast_object_ref::<OrderedDict>().is_some() => {
             json!({ "__ordered__": pairs(value) })

@@ -29,6 +29,12 @@ impl Object for Tuple {
     }
 }
 
+/// Whether Python holds `value` as a tuple: a tuple literal, or a pair
+/// from `items`, `dictsort` or `str.partition`.
+pub(crate) fn is_tuple(value: &Value) -> bool {
+    value.is_tuple() || value.downcast_object_ref::<Tuple>().is_some()
+}
+
 /// Writes values as Python's `str()` would, which is what cookiecutter
 /// output contains; strings and integers go through minijinja unchanged.
 pub(super) fn formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
@@ -56,7 +62,7 @@ pub(crate) fn repr(value: &Value) -> String {
         ValueKind::Seq => {
             let items: Vec<String> =
                 value.try_iter().map(|it| it.map(|v| repr(&v)).collect()).unwrap_or_default();
-            match (value.is_tuple() || value.downcast_object_ref::<Tuple>().is_some(), items.len()) {
+            match (is_tuple(value), items.len()) {
                 (true, 1) => format!("({},)", items[0]),
                 (true, _) => format!("({})", items.join(", ")),
                 (false, _) => format!("[{}]", items.join(", ")),

@@ -6,7 +6,7 @@
 use minijinja::value::{Value, ValueKind};
 
 use super::args;
-use crate::engine::python::{self, OrderedDict, Tuple};
+use crate::engine::python::{self, OrderedDict, Tuple, is_tuple};
 
 /// pprint's default width.
 const WIDTH: usize = 80;
@@ -47,12 +47,6 @@ fn safe_repr(value: &Value) -> String {
         }
         _ => python::repr(value),
     }
-}
-
-/// Whether Python holds `value` as a tuple: a tuple literal, or a pair
-/// from `items` and `dictsort`.
-fn is_tuple(value: &Value) -> bool {
-    value.is_tuple() || value.downcast_object_ref::<Tuple>().is_some()
 }
 
 /// A mapping's entries, sorted by key where Python can order the keys.
