@@ -1,25 +1,45 @@
 //! Running the template's own code needs the user's consent: its hooks
-//! (scripts) and its Jinja2 extensions (Python modules), each asked once
-//! at a terminal, or given by `--accept-hooks` / `--accept-extensions`.
+//! (scripts) or tasks (commands), and its Jinja2 extensions (Python
+//! modules), each asked once at a terminal, or given by `--accept-hooks`
+//! (alias `--accept-tasks`) / `--accept-extensions`.
 
 use crate::error::Result;
 use crate::hooks::{Consent, Hook};
 use crate::model::{Answer, Kind, Question};
 use crate::prompt::Prompter;
 use crate::source::SourceTree;
+use crate::tasks::Task;
 
-/// The question that asks whether `hooks` may run.
-pub(crate) fn hook_question(hooks: &[Hook]) -> Question {
-    let names: Vec<&str> = hooks.iter().map(|h| h.file_name.as_str()).collect();
-    Question {
-        help: Some("Hooks are scripts from the template that run on this machine.".into()),
+/// Whether `hooks` and `tasks` may run (`false` when there are none): one
+/// question for both, though a template has only one kind.
+pub(crate) fn may_run_code(
+    hooks: &[Hook],
+    tasks: &[Task],
+    given: Consent,
+    prompter: &mut dyn Prompter,
+) -> Result<bool> {
+    let mut what = Vec::new();
+    if !hooks.is_empty() {
+        let names: Vec<&str> = hooks.iter().map(|h| h.file_name.as_str()).collect();
+        what.push(format!("hooks ({})", names.join(", ")));
+    }
+    if !tasks.is_empty() {
+        let names: Vec<String> = tasks.iter().map(Task::label).collect();
+        what.push(format!("tasks ({})", names.join(", ")));
+    }
+    if what.is_empty() {
+        return Ok(false);
+    }
+    let question = Question {
+        help: Some("They are the template's own commands, and run on this machine.".into()),
         ..Question::new(
             "accept_hooks",
-            format!("Run the template's hooks ({})?", names.join(", ")),
+            format!("Run the template's {}?", what.join(" and ")),
             Kind::Bool,
             Vec::new(),
         )
-    }
+    };
+    consent(&question, given, prompter)
 }
 
 /// Whether `tree`'s own Jinja2 extensions may run: allowed by
@@ -51,7 +71,7 @@ pub(crate) fn may_run_extensions(
 
 /// Whether the template's code `question` asks about may run; `Ask` goes
 /// through the prompter, which without a terminal keeps the safe default (no).
-pub(crate) fn consent(question: &Question, consent: Consent, prompter: &mut dyn Prompter) -> Result<bool> {
+fn consent(question: &Question, consent: Consent, prompter: &mut dyn Prompter) -> Result<bool> {
     Ok(match consent {
         Consent::Yes => true,
         Consent::No => false,

@@ -97,6 +97,15 @@ pub enum Error {
         message: String,
     },
 
+    /// One of a stamp template's tasks failed, after the project was written.
+    #[error("task `{name}` {message}")]
+    Task {
+        /// The task as people read it (its name, or its command as written).
+        name: String,
+        /// How it failed, and what that leaves.
+        message: String,
+    },
+
     /// The project directory exists and the request did not say to write into it.
     #[error("{} already exists", path.display())]
     DestinationExists {
@@ -174,7 +183,8 @@ impl Error {
             Error::Manifest { .. }
             | Error::TemplateLayout { .. }
             | Error::Render { .. }
-            | Error::Hook { .. } => 3,
+            | Error::Hook { .. }
+            | Error::Task { .. } => 3,
             Error::DestinationExists { .. } => 4,
             Error::Io { .. } | Error::Prompt(_) => 5,
             Error::Interrupted => 130,

@@ -4,13 +4,13 @@
 //! user's consent; Python scripts run with `python3`, others directly.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use minijinja::Value;
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::interrupt;
+use crate::{interrupt, process};
 
 /// When a hook runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub(crate) enum Operation {
 }
 
 impl Operation {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Operation::Create => "create",
             Operation::Update => "update",
@@ -148,36 +148,12 @@ fn run_script(hook: &Hook, script: &[u8], cwd: &Path, operation: Operation) -> R
         make_executable(&path)?;
         Command::new(&*path)
     };
-    // Hooks may print; stdout belongs to stamp's machine-readable output.
-    command
-        .current_dir(cwd)
-        .env("STAMP_OPERATION", operation.name())
-        .stdin(Stdio::null())
-        .stdout(std::io::stderr());
-    // In a process group of its own, which an interrupt stops whole.
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let cannot_run = |e: std::io::Error| Error::Hook {
-        name: hook.file_name.clone(),
-        message: format!("cannot run it: {e}"),
-    };
-    // Spawned and registered in one critical section: an interrupt between
-    // the two would miss the hook.
-    let (_process, mut child) = {
-        let _critical = interrupt::critical();
-        let child = command.spawn().map_err(cannot_run)?;
-        (interrupt::register_process(child.id()), child)
-    };
-    let status = child.wait().map_err(cannot_run)?;
-    // A hook an interrupt stopped must not be reported as a failure: the
-    // handler holds the gate by then, so this waits for it to end the process.
-    drop(interrupt::critical());
-    if status.success() {
-        Ok(())
-    } else {
-        let how =
-            status.code().map_or("was killed by a signal".to_owned(), |c| format!("exited with status {c}"));
-        Err(Error::Hook { name: hook.file_name.clone(), message: how })
+    command.current_dir(cwd).env("STAMP_OPERATION", operation.name());
+    let failed = |message| Error::Hook { name: hook.file_name.clone(), message };
+    match process::run(&mut command) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(how)) => Err(failed(how)),
+        Err(e) => Err(failed(format!("cannot run it: {e}"))),
     }
 }
 

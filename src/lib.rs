@@ -34,10 +34,12 @@ mod model;
 mod output;
 mod par;
 mod pipeline;
+mod process;
 mod prompt;
 mod render;
 mod reserved;
 mod source;
+mod tasks;
 mod update;
 mod vars;
 
@@ -60,6 +62,7 @@ pub use pipeline::{Outcome, Rendered, Request, generate, render_project};
 pub use prompt::{NoPrompter, Prompter, ScriptedPrompter, TerminalPrompter};
 pub use render::{Plan, PlannedEntry, PlannedFile};
 pub use source::{Fetch, SourceTree, TemplateSource};
+pub use tasks::{ReadyTask, Task, TaskCommand, run_tasks};
 pub use update::{Change, ConflictStyle, UpdateOutcome, UpdateRequest, local_changes, update};
 pub use vars::{json as vars_json, schema as vars_schema, text as vars_text};
 

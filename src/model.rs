@@ -7,6 +7,8 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use crate::tasks::Task;
+
 /// A template's questions and what it says of itself: read from
 /// `stamp.toml`, or derived from `cookiecutter.json`.
 #[derive(Debug, Clone)]
@@ -15,6 +17,8 @@ pub struct Manifest {
     pub info: TemplateInfo,
     /// Asked in this order.
     pub questions: Vec<Question>,
+    /// Run in the project once it is written, with the user's consent (stamp templates only).
+    pub tasks: Vec<Task>,
 }
 
 impl Manifest {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use minijinja::Value;
 
 use crate::changeset::{self, Action, OnExisting};
-use crate::consent::{consent, hook_question, may_run_extensions};
+use crate::consent::{may_run_code, may_run_extensions};
 use crate::destination::DestinationWatch;
 use crate::dialect::{Origin, Resolution};
 use crate::engine::{Determinism, Engine, Limits, freeze_answers};
@@ -23,6 +23,7 @@ use crate::output::{self, DestinationLock, Staging};
 use crate::prompt::{Prompter, SecretsAskedAgain};
 use crate::render::{self, Layout, Plan};
 use crate::source::{Fetch, NestedTemplate, SourceTree, TemplateSource};
+use crate::tasks::{self, ReadyTask, Task};
 
 /// Everything [`generate`] needs to know, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -92,6 +93,11 @@ pub struct Outcome {
     pub next_steps: Option<String>,
     /// Hooks the template has that did not run, because consent was withheld.
     pub skipped_hooks: Vec<String>,
+    /// The template's tasks for this run, to run in the project once it is
+    /// written ([`run_tasks`](crate::run_tasks)); for a dry run, those that would.
+    pub tasks: Vec<ReadyTask>,
+    /// Tasks that would have run but for consent withheld.
+    pub skipped_tasks: Vec<String>,
     /// Secret questions answered on the command line, where other users of
     /// the machine could read them.
     pub exposed_secrets: Vec<String>,
@@ -115,6 +121,11 @@ impl Rendered {
         self.engine.render_str(name, source, &self.context)
     }
 
+    /// The template's tasks for `operation`, rendered as the project's files were.
+    pub(crate) fn prepare_tasks(&self, tasks: &[Task], operation: Operation) -> Result<Vec<ReadyTask>> {
+        tasks::prepare(tasks, &self.engine, &self.context, operation)
+    }
+
     /// Runs `hooks` of `stage` in `cwd`, rendered as the project's files were.
     pub(crate) fn run_hooks(
         &self,
@@ -136,11 +147,11 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         Arc::new(SourceTree::fetch_choosing(&request.template, &request.fetch, &mut |_, offered| {
             choose_nested(offered, prompter)
         })?);
-    let hooks = tree.dialect().hooks();
-    let run_hooks =
-        !hooks.is_empty() && !request.dry_run && consent(&hook_question(hooks), request.hooks, prompter)?;
+    let (hooks, tasks) = (tree.dialect().hooks(), tree.manifest().tasks.as_slice());
+    let run_code = !request.dry_run && may_run_code(hooks, tasks, request.hooks, prompter)?;
+    let run_hooks = run_code && !hooks.is_empty();
     let run_extensions = may_run_extensions(&tree, request.hooks, request.extensions, prompter)?;
-    let skipped_hooks = if run_hooks || request.dry_run {
+    let skipped_hooks = if run_code || request.dry_run {
         Vec::new()
     } else {
         hooks.iter().map(|h| h.file_name.clone()).collect()
@@ -175,6 +186,13 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         request.output_dir.join(&layout.root)
     };
     let context = &resolution.context;
+    // Rendered before anything is written: a task that cannot render stops the run here.
+    let ready = tasks::prepare(tree.manifest().tasks.as_slice(), &engine, context, Operation::Create)?;
+    let (tasks, skipped_tasks) = if run_code || request.dry_run {
+        (ready, Vec::new())
+    } else {
+        (Vec::new(), ready.into_iter().map(|task| task.label).collect())
+    };
     // The answers change in place only in hooks, never while files render.
     freeze_answers(context, true);
     let run_stage = |stage: Stage, dir: &Path| {
@@ -222,6 +240,8 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         diffs,
         next_steps,
         skipped_hooks,
+        tasks,
+        skipped_tasks,
         exposed_secrets,
         replay,
     })

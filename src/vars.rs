@@ -5,6 +5,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::given::{TEMPLATE_KEY, VERSION_KEY};
 use crate::model::{DefaultValue, Kind, Manifest, Question};
+use crate::tasks::TaskCommand;
 
 /// One block per question, for people.
 pub fn text(manifest: &Manifest) -> String {
@@ -50,6 +51,18 @@ pub fn text(manifest: &Manifest) -> String {
             (None, Some(when)) => out.push_str(&format!("  asked when: {when}\n")),
         }
     }
+    if !manifest.tasks.is_empty() {
+        out.push_str("\nTasks, run in the project once it is written (with consent: --accept-tasks):\n");
+    }
+    for task in &manifest.tasks {
+        out.push_str(&format!("\n{}\n", task.label()));
+        if task.name.is_some() {
+            out.push_str(&format!("  run: {}\n", task.run));
+        }
+        if let Some(when) = &task.when {
+            out.push_str(&format!("  when: {when}\n"));
+        }
+    }
     out
 }
 
@@ -93,9 +106,21 @@ pub fn json(manifest: &Manifest) -> Json {
             Json::Object(object)
         })
         .collect();
+    let tasks: Vec<Json> = manifest
+        .tasks
+        .iter()
+        .map(|task| {
+            let run = match &task.run {
+                TaskCommand::Shell(script) => json!(script),
+                TaskCommand::Program(argv) => json!(argv),
+            };
+            json!({ "name": task.name, "run": run, "when": task.when })
+        })
+        .collect();
     json!({
         "template": { "name": manifest.info.name, "version": manifest.info.version },
         "variables": questions,
+        "tasks": tasks,
     })
 }
 

@@ -7,15 +7,16 @@ use std::sync::Arc;
 
 use minijinja::Value;
 
-use crate::dialect::stamp::is_truthy;
-use crate::engine::{Determinism, Engine, Limits, map};
+use crate::engine::{Determinism, Engine, Limits, is_truthy, map};
 use crate::error::{Error, Result};
 use crate::given::Given;
+use crate::hooks::Operation;
 use crate::model::{Kind, Question};
 use crate::pipeline::render_project;
 use crate::prompt::NoPrompter;
 use crate::render::Plan;
 use crate::source::SourceTree;
+use crate::tasks::{ReadyTask, run_tasks};
 
 /// One combination of choice and bool answers and what became of it.
 #[derive(Debug)]
@@ -124,8 +125,9 @@ fn asked(engine: &Engine, question: &Question, combo: &[(String, String)], base:
     }
 }
 
-/// Renders every combination and, with `exec`, runs `sh -c exec` inside each
-/// rendered project (written to a temporary directory).
+/// Renders every combination and, with `exec`, runs the template's tasks and
+/// then `sh -c exec` inside each rendered project (written to a temporary
+/// directory). Without `exec`, nothing of the template's runs.
 pub fn check_combinations(
     tree: &Arc<SourceTree>,
     base: &Given,
@@ -149,7 +151,13 @@ pub fn check_combinations(
                 Err(err) => Some(err.to_string()),
                 Ok(rendered) => match exec {
                     None => None,
-                    Some(command) => run_in_project(&rendered.plan, command)?,
+                    // As users get the project: its tasks have run.
+                    Some(command) => {
+                        match rendered.prepare_tasks(tree.manifest().tasks.as_slice(), Operation::Create) {
+                            Ok(tasks) => run_in_project(&rendered.plan, &tasks, command)?,
+                            Err(err) => Some(err.to_string()),
+                        }
+                    }
                 },
             };
         reports.push(CombinationReport { answers, failure });
@@ -158,9 +166,9 @@ pub fn check_combinations(
     Ok(reports)
 }
 
-/// Writes `plan` to a temporary directory and runs `command` there; returns
-/// a failure description, or `None` when the command succeeded.
-fn run_in_project(plan: &Plan, command: &str) -> Result<Option<String>> {
+/// Writes `plan` to a temporary directory and runs `tasks`, then `command`
+/// there; returns a failure description, or `None` when all succeeded.
+fn run_in_project(plan: &Plan, tasks: &[ReadyTask], command: &str) -> Result<Option<String>> {
     let scratch = tempfile::tempdir()
         .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
     let project = scratch.path().join(&plan.root);
@@ -171,6 +179,9 @@ fn run_in_project(plan: &Plan, command: &str) -> Result<Option<String>> {
             Some(file) => crate::output::replace_file(&target, file)?,
             None => fs::create_dir_all(&target).map_err(|e| Error::io("create directory", &target, e))?,
         }
+    }
+    if let Err(err) = run_tasks(tasks, &project, &|_, _| {}) {
+        return Ok(Some(err.to_string()));
     }
     let output = std::process::Command::new("sh")
         .arg("-c")

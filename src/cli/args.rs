@@ -163,9 +163,10 @@ pub(super) struct NewArgs {
     /// With --dry-run: also print a unified diff of each file that would be overwritten.
     #[arg(long, requires = "dry_run")]
     pub(super) diff: bool,
-    /// Run a cookiecutter template's hooks: yes, no, or ask (the default at a
-    /// terminal; without one, hooks are skipped with a warning).
-    #[arg(long, value_name = "WHEN")]
+    /// Run the template's own commands: a cookiecutter template's hooks, a stamp template's
+    /// tasks (--accept-tasks is the same flag). yes, no, or ask (the default at a terminal;
+    /// without one, they are skipped with a warning).
+    #[arg(long, value_name = "WHEN", visible_alias = "accept-tasks")]
     pub(super) accept_hooks: Option<HookConsent>,
     /// Run a cookiecutter template's own Jinja2 extensions (Python modules in the template):
     /// yes, no, or ask (the default at a terminal; without one, such a template is refused).
@@ -210,9 +211,10 @@ pub(super) struct UpdateArgs {
     /// Fetch the template again, failing if that fails, rather than using the cached copy.
     #[arg(long, visible_alias = "no-cache")]
     pub(super) refresh: bool,
-    /// Run the new version's post-generation hooks in the project once the update is committed
-    /// (they are told the operation is an update): yes, no, or ask (the default at a terminal).
-    #[arg(long, value_name = "WHEN")]
+    /// Run the new version's post-generation hooks or tasks in the project once the update is
+    /// committed (they are told the operation is an update): yes, no, or ask (the default at a
+    /// terminal). --accept-tasks is the same flag.
+    #[arg(long, value_name = "WHEN", visible_alias = "accept-tasks")]
     pub(super) accept_hooks: Option<HookConsent>,
     /// Run the template's own Jinja2 extensions while rendering: yes, no, or ask (see `stamp new`).
     #[arg(long, value_name = "WHEN")]
@@ -251,7 +253,7 @@ pub(super) enum FormatArg {
     Yaml,
 }
 
-/// `--accept-hooks` values.
+/// `--accept-hooks` (`--accept-tasks`) values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(super) enum HookConsent {
     Yes,

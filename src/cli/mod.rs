@@ -7,6 +7,7 @@ mod args;
 mod inputs;
 mod present;
 mod progress;
+mod tasks;
 mod update;
 
 use std::ffi::OsString;
@@ -25,7 +26,7 @@ use crate::{
 };
 use args::{CheckArgs, Cli, Command, HookConsent, NewArgs};
 use inputs::{determinism_from_env, given_and_template, limits_from_env, template_source};
-use present::{count, plan_path, pretty, print_error, print_stdout, print_summary, warn_skipped_hooks};
+use present::{count, plan_path, pretty, print_error, print_stdout, print_summary, warn_skipped};
 use progress::Progress;
 
 /// Runs stamp with these arguments (the first is the program name) and
@@ -142,6 +143,7 @@ fn new(args: &NewArgs) -> Result<()> {
         for (action, path) in &outcome.actions {
             plan.push_str(&format!("{:<9} {}\n", action.label(), plan_path(path)));
         }
+        plan.push_str(&tasks::plan(&outcome.tasks));
         plan.push_str(&outcome.diffs.concat());
         print_stdout(&plan)?;
     }
@@ -152,7 +154,10 @@ fn new(args: &NewArgs) -> Result<()> {
             style("warning:").yellow().bold().for_stderr()
         );
     }
-    warn_skipped_hooks(&outcome.skipped_hooks, request.hooks, args.accept_hooks);
+    warn_skipped(&outcome.skipped_hooks, &outcome.skipped_tasks, request.hooks, args.accept_hooks);
+    if !request.dry_run {
+        tasks::run(&outcome.tasks, &outcome.destination, args.quiet)?;
+    }
     if !args.quiet {
         print_summary(&outcome, request.dry_run, args.verbose);
     }
@@ -196,6 +201,12 @@ fn install_signal_handler() {
         if let Some(signal) = signals.forever().next() {
             let abandoned = crate::abandon_runs();
             let _ = console::Term::stderr().show_cursor();
+            if tasks::TASKS_RUNNING.load(Ordering::SeqCst) {
+                eprintln!(
+                    "\nerror: interrupted while the template's tasks ran: the project is written, its tasks did not all run"
+                );
+                std::process::exit(128 + signal);
+            }
             if abandoned.completed > 0 || RUN_COMPLETED.load(Ordering::SeqCst) {
                 eprintln!("\nwarning: interrupted after the project was written; it is complete");
                 std::process::exit(0);

@@ -15,15 +15,20 @@ pub(super) fn plan_path(path: &str) -> String {
     if path.chars().any(char::is_control) { format!("{path:?}") } else { path.to_owned() }
 }
 
-/// Warns of hooks skipped because nobody could be asked (not because
-/// `--accept-hooks no` or the user at the prompt said so).
-pub(super) fn warn_skipped_hooks(skipped: &[String], consent: Consent, given: Option<HookConsent>) {
-    if !skipped.is_empty() && consent == Consent::No && given != Some(HookConsent::No) {
-        eprintln!(
-            "{} skipped the template's hooks ({}): no terminal to ask; pass --accept-hooks yes to run them",
-            style("warning:").yellow().bold().for_stderr(),
-            skipped.join(", ")
-        );
+/// Warns of hooks and tasks skipped because nobody could be asked (not
+/// because `--accept-hooks no` or the user at the prompt said so).
+pub(super) fn warn_skipped(hooks: &[String], tasks: &[String], consent: Consent, given: Option<HookConsent>) {
+    if consent != Consent::No || given == Some(HookConsent::No) {
+        return;
+    }
+    for (skipped, what, flag) in [(hooks, "hooks", "--accept-hooks"), (tasks, "tasks", "--accept-tasks")] {
+        if !skipped.is_empty() {
+            eprintln!(
+                "{} skipped the template's {what} ({}): no terminal to ask; pass {flag} yes to run them",
+                style("warning:").yellow().bold().for_stderr(),
+                skipped.join(", ")
+            );
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use console::style;
 
 use super::args::{ConflictArg, DiffArgs, HookConsent, UpdateArgs};
 use super::inputs::{determinism_from_env, limits_from_env};
-use super::present::{print_stdout, warn_skipped_hooks};
+use super::present::{print_stdout, warn_skipped};
 use super::progress::Progress;
 use super::{fetch_settings, install_signal_handler};
 use crate::{
@@ -52,7 +52,7 @@ pub(super) fn update(args: UpdateArgs) -> Result<u8> {
     let result = crate::update(&request, prompter.as_mut(), &|event| progress.event(event));
     progress.clear();
     let outcome = result?;
-    warn_skipped_hooks(&outcome.skipped_hooks, request.hooks, args.accept_hooks);
+    warn_skipped(&outcome.skipped_hooks, &outcome.skipped_tasks, request.hooks, args.accept_hooks);
     let mut out = String::new();
     for (change, path, why) in &outcome.changes {
         out.push_str(&format!("{:<9} {path}", change.label()));
@@ -61,7 +61,13 @@ pub(super) fn update(args: UpdateArgs) -> Result<u8> {
         }
         out.push('\n');
     }
+    if request.dry_run {
+        out.push_str(&super::tasks::plan(&outcome.tasks));
+    }
     print_stdout(&out)?;
+    if !request.dry_run {
+        super::tasks::run(&outcome.tasks, &request.project, false)?;
+    }
     let count = |wanted: Change| outcome.changes.iter().filter(|(c, ..)| *c == wanted).count();
     let verb = if request.dry_run { "Would update" } else { "Updated" };
     let summary =

@@ -311,6 +311,11 @@ impl Engine {
     }
 }
 
+/// How a rendered condition reads: empty, `false`, `0`, `no`, `none` and `off` are false.
+pub(crate) fn is_truthy(text: &str) -> bool {
+    !matches!(text.trim().to_ascii_lowercase().as_str(), "" | "false" | "0" | "no" | "none" | "off")
+}
+
 /// A template map value that keeps insertion order.
 pub(crate) fn map(entries: impl IntoIterator<Item = (String, Value)>) -> Value {
     Value::from_object(

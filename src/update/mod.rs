@@ -19,7 +19,7 @@ pub use merge::Change;
 use merge::{Outcome, Side};
 
 use crate::changeset::Action;
-use crate::consent::{consent, hook_question, may_run_extensions};
+use crate::consent::{may_run_code, may_run_extensions};
 use crate::engine::{Determinism, Limits};
 use crate::error::{Error, Result};
 use crate::events::Reporter;
@@ -30,6 +30,7 @@ use crate::pipeline::render_as_generated;
 use crate::prompt::{Prompter, SecretsAskedAgain};
 use crate::render::{Owned, Plan, PlannedEntry, PlannedFile};
 use crate::source::{Fetch, SourceTree};
+use crate::tasks::ReadyTask;
 
 /// How a conflict is left for the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -105,6 +106,12 @@ pub struct UpdateOutcome {
     pub new_questions: Vec<String>,
     /// Hooks that did not run because nobody consented.
     pub skipped_hooks: Vec<String>,
+    /// The new version's tasks, to run in the project now that the update is
+    /// committed ([`run_tasks`](crate::run_tasks)); none when nothing changed.
+    /// For a dry run, those that would run.
+    pub tasks: Vec<ReadyTask>,
+    /// Tasks that would have run but for consent withheld.
+    pub skipped_tasks: Vec<String>,
     /// The template's version before and after, as people read them.
     pub from: String,
     /// See [`UpdateOutcome::from`].
@@ -156,9 +163,9 @@ pub fn update(
     // Asked before anything is decided; they run after the commit, in the project.
     let post_hooks: Vec<Hook> =
         their_tree.dialect().hooks().iter().filter(|h| h.stage == Stage::PostGenProject).cloned().collect();
-    let run_hooks = !post_hooks.is_empty()
-        && !request.dry_run
-        && consent(&hook_question(&post_hooks), request.hooks, prompter)?;
+    let their_tasks = their_tree.manifest().tasks.as_slice();
+    let run_code = !request.dry_run && may_run_code(&post_hooks, their_tasks, request.hooks, prompter)?;
+    let run_hooks = run_code && !post_hooks.is_empty();
     // Both versions render with the extensions, or neither does.
     let extensions = may_run_extensions(&their_tree, request.hooks, request.extensions, prompter)?
         || may_run_extensions(&base_tree, request.hooks, request.extensions, prompter)?;
@@ -183,6 +190,8 @@ pub fn update(
     // Given and recorded answers are not asked again; a secret, never recorded, is.
     let mut asking = SecretsAskedAgain { given: &generated.given, inner: prompter };
     let theirs = render_as_generated(&their_tree, &generated, &mut asking, report)?;
+    // Rendered before anything is written: a task that cannot render stops the update here.
+    let ready = theirs.prepare_tasks(their_tasks, Operation::Update)?;
     // The base with the secrets answered for theirs: the same values, so they are no change.
     let base = base.render(request, &secrets_of(&theirs, their_tree.manifest()))?;
 
@@ -194,19 +203,34 @@ pub fn update(
         !owned.contains(&d.path)
             || (d.base.is_none() && std::fs::symlink_metadata(project.join(&d.path)).is_err())
     });
-    let outcome = UpdateOutcome {
+    let mut outcome = UpdateOutcome {
         changes: decisions.iter().filter_map(Decision::reported).collect(),
         diffs: decisions.iter().filter_map(Decision::preview).collect(),
         new_questions,
-        skipped_hooks: if run_hooks || request.dry_run {
+        skipped_hooks: if run_code || request.dry_run {
             Vec::new()
         } else {
             post_hooks.iter().map(|h| h.file_name.clone()).collect()
         },
+        // Tasks belong to an update that changes something.
+        tasks: Vec::new(),
+        skipped_tasks: Vec::new(),
         from: version_of(&base_tree),
         to: version_of(&their_tree),
     };
-    if !request.dry_run && commit(project, &decisions, request.conflicts, report)? && run_hooks {
+    let changed = if request.dry_run {
+        !outcome.changes.is_empty()
+    } else {
+        commit(project, &decisions, request.conflicts, report)?
+    };
+    if changed {
+        if run_code || request.dry_run {
+            outcome.tasks = ready;
+        } else {
+            outcome.skipped_tasks = ready.into_iter().map(|task| task.label).collect();
+        }
+    }
+    if changed && run_hooks {
         theirs.run_hooks(&post_hooks, Stage::PostGenProject, project, Operation::Update).map_err(|err| {
             match err {
                 Error::Hook { name, message } => {

@@ -139,7 +139,7 @@ impl Definition {
             prompts,
             verbatim,
             syntax,
-            manifest: Manifest { info: TemplateInfo::default(), questions: Vec::new() },
+            manifest: Manifest { info: TemplateInfo::default(), questions: Vec::new(), tasks: Vec::new() },
             hooks: hooks::find(dir)?,
             local_extensions,
         };
@@ -178,6 +178,7 @@ impl Definition {
                 ..TemplateInfo::default()
             },
             questions,
+            tasks: Vec::new(),
         }
     }
 

@@ -149,7 +149,7 @@ pub(crate) fn resolve(
             None => true,
             Some(when) => {
                 match engine.render_str(&format!("{}.when", question.name), when, &answers.context()) {
-                    Ok(text) => is_truthy(&text),
+                    Ok(text) => engine::is_truthy(&text),
                     Err(_) if !missing.is_empty() => false,
                     Err(err) => return Err(err),
                 }
@@ -243,11 +243,6 @@ fn default_for(question: &Question, answers: &Answers, engine: &Engine) -> Resul
             Kind::String | Kind::Integer | Kind::Secret => Proposal::None,
         },
     })
-}
-
-/// How a rendered condition reads: empty, `false`, `0`, `no`, `none` and `off` are false.
-pub(crate) fn is_truthy(text: &str) -> bool {
-    !matches!(text.trim().to_ascii_lowercase().as_str(), "" | "false" | "0" | "no" | "none" | "off")
 }
 
 #[cfg(test)]

@@ -14,10 +14,10 @@ use crate::model::{
     DefaultValue, Kind, Manifest, Question, RawValue, TemplateInfo, Validation, is_identifier,
 };
 
-/// Parses and checks a `stamp.toml`; `path` is used in messages.
+/// Parses and checks a `stamp.toml`, its questions and its tasks; `path` is used in messages.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
     let mut problems = Problems::new(path, text);
-    let Some((info, entries)) = shape::read(text, &mut problems) else {
+    let Some((info, entries, raw_tasks)) = shape::read(text, &mut problems) else {
         return Err(Error::Manifest { problems: problems.list });
     };
     let info = info.map(|raw| TemplateInfo {
@@ -57,10 +57,11 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
         }
         seen.insert(name);
     }
+    let tasks = super::tasks::check(raw_tasks, &seen, &mut problems);
     // In file order, whichever pass found them.
     problems.list.sort_by_key(|p| p.line);
     match info {
-        Some(info) if problems.list.is_empty() => Ok(Manifest { info, questions }),
+        Some(info) if problems.list.is_empty() => Ok(Manifest { info, questions, tasks }),
         _ => Err(Error::Manifest { problems: problems.list }),
     }
 }
@@ -214,7 +215,7 @@ fn check_computed_fields(raw: &RawVariable, label: &str, problems: &mut Problems
 
 /// Checks that a default or condition parses and refers only to questions
 /// declared before this one; returns the questions it uses.
-fn check_template_refs(
+pub(super) fn check_template_refs(
     label: &str,
     field: &str,
     source: &str,

@@ -4,8 +4,9 @@
 mod answers;
 mod manifest;
 mod shape;
+mod tasks;
 
-pub(crate) use answers::{answer_value, is_truthy};
+pub(crate) use answers::answer_value;
 
 use std::path::Path;
 

@@ -75,6 +75,23 @@ pub(super) struct RawVariable {
     pub(super) computed: Option<Spanned<String>>,
 }
 
+/// One `[[tasks]]` entry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTask {
+    pub(super) name: Option<String>,
+    pub(super) run: Spanned<RawRun>,
+    pub(super) when: Option<Spanned<String>>,
+}
+
+/// A task's `run`: a shell script, or a program and its arguments.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawRun {
+    Shell(String),
+    Program(Vec<String>),
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawValidation {
@@ -102,8 +119,11 @@ fn check<T: DeserializeOwned>(value: Spanned<DeValue<'_>>) -> Result<(), toml::d
     T::deserialize(ValueDeserializer::from(value)).map(drop)
 }
 
-const TOP: [(&str, Check); 2] =
-    [("template", check::<toml::Table>), ("variables", check::<Vec<toml::Table>>)];
+const TOP: [(&str, Check); 3] = [
+    ("template", check::<toml::Table>),
+    ("variables", check::<Vec<toml::Table>>),
+    ("tasks", check::<Vec<toml::Table>>),
+];
 
 const INFO: [(&str, Check); 7] = [
     ("name", check::<String>),
@@ -127,14 +147,29 @@ const VARIABLE: [(&str, Check); 9] = [
     ("computed", check::<String>),
 ];
 
+const TASK: [(&str, Check); 3] = [("name", check::<String>), ("run", check_run), ("when", check::<String>)];
+
+/// A `run` is text or a list of text; said in those words, not serde's.
+fn check_run(value: Spanned<DeValue<'_>>) -> Result<(), toml::de::Error> {
+    check::<RawRun>(value).map_err(|_| {
+        serde::de::Error::custom(
+            "expected a shell script (a string) or a program and its arguments (a list of strings)",
+        )
+    })
+}
+
 const VALIDATION: [(&str, Check); 2] = [("regex", check::<String>), ("message", check::<String>)];
 
 const KINDS: [&str; 6] = ["string", "bool", "choice", "multichoice", "integer", "secret"];
 
-/// Reads the `[template]` table and every `[[variables]]` entry of `text`,
-/// adding every problem of shape to `problems`. `None` when the document
-/// is not TOML or has no usable `[template]`.
-pub(super) fn read(text: &str, problems: &mut Problems) -> Option<(Option<RawInfo>, Vec<Entry>)> {
+/// What [`read`] finds: the `[template]` table, the `[[variables]]` and the
+/// `[[tasks]]` that could be read (each with its span).
+pub(super) type Read = (Option<RawInfo>, Vec<Entry>, Vec<(Range<usize>, RawTask)>);
+
+/// Reads the `[template]` table and every `[[variables]]` and `[[tasks]]`
+/// entry of `text`, adding every problem of shape to `problems`. `None`
+/// when the document is not TOML.
+pub(super) fn read(text: &str, problems: &mut Problems) -> Option<Read> {
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         for err in errors {
@@ -155,7 +190,28 @@ pub(super) fn read(text: &str, problems: &mut Problems) -> Option<(Option<RawInf
         Some(DeValue::Array(entries)) => entries.iter().map(|entry| read_variable(entry, problems)).collect(),
         _ => Vec::new(),
     };
-    Some((info, entries))
+    let tasks = match root.get("tasks").map(Spanned::get_ref) {
+        Some(DeValue::Array(tasks)) => tasks.iter().filter_map(|task| read_task(task, problems)).collect(),
+        _ => Vec::new(),
+    };
+    Some((info, entries, tasks))
+}
+
+fn read_task(entry: &Spanned<DeValue<'_>>, problems: &mut Problems) -> Option<(Range<usize>, RawTask)> {
+    let DeValue::Table(table) = entry.get_ref() else { return None };
+    let label = match table.get("name").and_then(|n| n.get_ref().as_str()) {
+        Some(name) => format!("task `{name}`: "),
+        None => "a task: ".to_owned(),
+    };
+    let before = problems.len();
+    fields(table, &TASK, &label, problems);
+    if !table.contains_key("run") && problems.len() == before {
+        problems.add_at(Some(entry.span()), format!("{label}`run` is missing"));
+    }
+    if problems.len() > before {
+        return None;
+    }
+    deserialize(entry.clone(), &label, problems).map(|task| (entry.span(), task))
 }
 
 fn read_info(table: &Spanned<DeValue<'_>>, problems: &mut Problems) -> Option<RawInfo> {
