@@ -4,7 +4,7 @@
     scripts/mutants.py [--list] [NAME...]
 
 Each mutation below breaks one promise of the contract (output, hooks, dry
-run, line endings, secrets, reporting) by replacing one exact piece of
+run, line endings, secrets, reporting, tasks) by replacing one exact piece of
 source. For each, a copy of the working tree gets the mutation and the named
 tests run: they must fail with a failing test (not a compile error). Before
 that, the same tests must pass on the unmutated copy, so a failure proves
@@ -93,6 +93,15 @@ MUTATIONS = [
         "if verbose && !dry_run && false {",
         "cli",
         "generate::verbose",
+    ),
+    Mutation(
+        "tasks-run-without-consent",
+        "a template's tasks never run without consent",
+        "src/pipeline.rs",
+        "let (tasks, skipped_tasks) = if run_code || request.dry_run {",
+        "let (tasks, skipped_tasks) = if true {",
+        "cli",
+        "tasks::without_consent_tasks_are_skipped_with_a_warning_unless_refused",
     ),
 ]
 

@@ -300,7 +300,9 @@ fn the_worked_example_of_the_authors_guide_matches_its_snapshots() {
     let root = env!("CARGO_MANIFEST_DIR");
     let example = format!("{root}/docs/example");
     Test::new().args(&["check", "-t", &example]).stdout_contains("2 cases: 2 passed, 0 failed\n").run();
-    let parses = "python3 -c \"import tomllib; tomllib.load(open('pyproject.toml', 'rb'))\"";
+    // Its task (byte-compiling the package) runs before the command.
+    let parses = "python3 -c \"import tomllib; tomllib.load(open('pyproject.toml', 'rb'))\" && test -d \
+                  src/billing_service/__pycache__";
     Test::new()
         .args(&["check", "-t", &example, "--all-combinations", "--exec", parses])
         .stdout_contains("16 combinations: 16 passed, 0 failed\n")
