@@ -98,6 +98,8 @@ pub struct Outcome {
     pub tasks: Vec<ReadyTask>,
     /// Tasks that would have run but for consent withheld.
     pub skipped_tasks: Vec<String>,
+    /// Scripts in a stamp template's `hooks/`, which its format never runs.
+    pub ignored_hooks: Vec<String>,
     /// Secret questions answered on the command line, where other users of
     /// the machine could read them.
     pub exposed_secrets: Vec<String>,
@@ -242,6 +244,7 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
         skipped_hooks,
         tasks,
         skipped_tasks,
+        ignored_hooks: tree.dialect().ignored_hooks().to_vec(),
         exposed_secrets,
         replay,
     })

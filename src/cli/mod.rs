@@ -155,6 +155,7 @@ fn new(args: &NewArgs) -> Result<()> {
         );
     }
     warn_skipped(&outcome.skipped_hooks, &outcome.skipped_tasks, request.hooks, args.accept_hooks);
+    present::warn_ignored_hooks(&outcome.ignored_hooks);
     if !request.dry_run {
         tasks::run(&outcome.tasks, &outcome.destination, args.quiet)?;
     }
@@ -222,6 +223,7 @@ fn install_signal_handler() {
 fn check(args: CheckArgs) -> Result<u8> {
     let source = template_source(args.template.clone(), &UserConfig::discover(None, false)?)?;
     let tree = Arc::new(SourceTree::load(&source)?);
+    present::warn_ignored_hooks(tree.dialect().ignored_hooks());
     if args.all_combinations {
         return check_combinations(&tree, &args);
     }

@@ -32,6 +32,19 @@ pub(super) fn warn_skipped(hooks: &[String], tasks: &[String], consent: Consent,
     }
 }
 
+/// Warns that a stamp template's `hooks/` scripts are not run, as the
+/// template's author may have expected.
+pub(super) fn warn_ignored_hooks(ignored: &[String]) {
+    if !ignored.is_empty() {
+        eprintln!(
+            "{} the template's hooks/ ({}) are not run: a stamp template lists its commands as [[tasks]] in \
+             stamp.toml",
+            style("warning:").yellow().bold().for_stderr(),
+            ignored.join(", ")
+        );
+    }
+}
+
 /// Says, once, that text piped to stamp is not read as replies: without a
 /// terminal nothing is asked, and a question takes the value given for it
 /// or its default. Nothing is said when stdin is closed, `/dev/null` or an

@@ -44,6 +44,11 @@ pub(crate) trait Dialect: fmt::Debug + Send + Sync {
         &[]
     }
 
+    /// Hook scripts the template has but its format does not run.
+    fn ignored_hooks(&self) -> &[String] {
+        &[]
+    }
+
     /// Jinja2 extensions that are the template's own Python code, run only
     /// with the user's consent.
     fn local_extensions(&self) -> &[String] {

@@ -332,7 +332,9 @@ fn read_dialect(dir: &Path) -> Result<Arc<dyn Dialect>> {
     let path = dir.join(stamp::MANIFEST_FILE);
     if path.is_file() {
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-        return Ok(Arc::new(StampTemplate::parse(&path, &text)?));
+        let mut template = StampTemplate::parse(&path, &text)?;
+        template.ignored_hooks = crate::hooks::find(dir)?.into_iter().map(|h| h.file_name).collect();
+        return Ok(Arc::new(template));
     }
     if dir.join(cookiecutter::MANIFEST_FILE).is_file() {
         return Ok(Arc::new(Definition::load(dir)?));

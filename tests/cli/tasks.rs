@@ -310,3 +310,22 @@ fn at_a_terminal_consent_is_asked_naming_the_tasks() {
     session.exp_eof().unwrap();
     assert_eq!(fs::read_to_string(scratch.path("demo/ops.txt")).unwrap(), "create demo\n");
 }
+
+/// A stamp template's `hooks/` are not its format's: said, never run.
+#[test]
+fn a_stamp_templates_hooks_are_not_run_and_that_is_said() {
+    let mut with_hook = files();
+    with_hook.push(("hooks/post_gen_project.sh", "#!/bin/sh\ntouch hooked\n"));
+    let warning = "warning: the template's hooks/ (post_gen_project.sh) are not run: a stamp template lists its \
+                   commands as [[tasks]] in stamp.toml";
+    let (scratch, _) = Test::new()
+        .template(&with_hook)
+        .args(&["--no-input", "--accept-hooks", "yes"])
+        .stderr_contains(warning)
+        .leaves_no("demo/hooked")
+        .run();
+    Test::in_scratch(&scratch)
+        .args(&["check", "-t", "tpl", "--all-combinations"])
+        .stderr_contains(warning)
+        .run();
+}

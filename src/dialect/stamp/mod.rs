@@ -31,6 +31,9 @@ pub(crate) const ANSWERS_FILE: &str = ".stamp-answers.toml";
 #[derive(Debug)]
 pub(crate) struct StampTemplate {
     manifest: Manifest,
+    /// Scripts in its `hooks/` directory, which a stamp template does not
+    /// run (its commands are `[[tasks]]`): said, not silently ignored.
+    pub(crate) ignored_hooks: Vec<String>,
     verbatim: GlobSet,
     syntax: Syntax,
 }
@@ -45,7 +48,7 @@ impl StampTemplate {
             builder.add(Glob::new(pattern).map_err(|e| copy_without_render_error(path, &e))?);
         }
         let verbatim = builder.build().map_err(|e| copy_without_render_error(path, &e))?;
-        Ok(StampTemplate { manifest, verbatim, syntax: Syntax::default() })
+        Ok(StampTemplate { manifest, ignored_hooks: Vec::new(), verbatim, syntax: Syntax::default() })
     }
 }
 
@@ -60,6 +63,10 @@ impl Dialect for StampTemplate {
 
     fn records_provenance(&self) -> bool {
         true
+    }
+
+    fn ignored_hooks(&self) -> &[String] {
+        &self.ignored_hooks
     }
 
     fn syntax(&self) -> &Syntax {
