@@ -57,7 +57,15 @@ fn render_and_check(answers: &[(&str, &str)], with_vault: bool) {
     let json: serde_json::Map<String, serde_json::Value> = recorded
         .iter()
         .filter(|(k, _)| !k.starts_with('_'))
-        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.as_str().expect("string answers").to_owned())))
+        .map(|(k, v)| {
+            let value = match v {
+                toml::Value::Boolean(yes) => serde_json::Value::Bool(*yes),
+                other => {
+                    serde_json::Value::String(other.as_str().expect("text or yes/no answers").to_owned())
+                }
+            };
+            (k.clone(), value)
+        })
         .collect();
     let answers_file = scratch.path().join("answers.json");
     std::fs::write(&answers_file, serde_json::to_string(&json).unwrap()).unwrap();

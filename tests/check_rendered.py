@@ -103,7 +103,7 @@ def derive_unrecorded(answers):
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
     for question in manifest["variables"]:
         if question["name"] not in answers:
-            default = str(question.get("default", ""))
+            default = str(question.get("computed", question.get("default", "")))
             answers[question["name"]] = env.from_string(default).render(cookiecutter=answers)
     return answers
 

@@ -21,6 +21,7 @@ use merge::{Outcome, Side};
 use crate::changeset::Action;
 use crate::consent::{may_run_code, may_run_extensions};
 use crate::engine::{Determinism, Limits};
+use crate::engine::is_truthy;
 use crate::error::{Error, Result};
 use crate::events::Reporter;
 use crate::given::Given;
@@ -190,6 +191,13 @@ pub fn update(
     // Given and recorded answers are not asked again; a secret, never recorded, is.
     let mut asking = SecretsAskedAgain { given: &generated.given, inner: prompter };
     let theirs = render_as_generated(&their_tree, &generated, &mut asking, report)?;
+    // Only those the new version asks under these answers: a question whose condition is false took
+    // its default without being asked, as a new project's would.
+    let mut new_questions = new_questions;
+    new_questions.retain(|name| {
+        let when = their_tree.manifest().question(name).and_then(|q| q.when.as_deref());
+        when.is_none_or(|when| theirs.render_str("when", when).is_ok_and(|text| is_truthy(&text)))
+    });
     // Rendered before anything is written: a task that cannot render stops the update here.
     let ready = theirs.prepare_tasks(their_tasks, Operation::Update)?;
     // The base with the secrets answered for theirs: the same values, so they are no change.

@@ -391,7 +391,9 @@ fn a_project_made_by_an_earlier_builtin_release_is_updated_to_this_one() {
         .stderr_contains("from k8s-secrets-service 0.2.0 to k8s-secrets-service ")
         .stdout_contains("updated   k8s/components/vault-agent/deployment-patch.yaml\n")
         .stdout_contains("merged    README.md\n")
-        .stderr_lacks("New questions")
+        .stderr_contains(
+            "New questions, answered with their defaults or your replies: customize_deployment\n",
+        )
         .run();
     // The release's fix arrived; the user's notes stayed.
     assert!(fs::read_to_string(scratch.path(patch)).unwrap().contains("agent-run-as-user: \"10001\""));
@@ -485,4 +487,45 @@ fn an_answer_the_new_version_computes_is_derived_again() {
     stamp(&scratch).in_dir("app").args(&["update"]).leaves_file("app/ns.txt", "app-prod\n").run();
     let record = fs::read_to_string(scratch.path("app/.stamp-answers.toml")).unwrap();
     assert!(!record.contains("namespace"), "{record}");
+}
+
+#[test]
+fn settings_given_to_the_0_3_0_release_survive_the_update_that_asks_for_them() {
+    // 0.3.0 never asked for its deployment settings; given ones were recorded. This release asks for
+    // them behind customize_deployment, and an update keeps what was given.
+    let scratch = Scratch::new();
+    let release = concat!(env!("CARGO_MANIFEST_DIR"), "/template/releases/k8s-secrets-service-0.3.0.zip");
+    let mut archive = zip::ZipArchive::new(fs::File::open(release).unwrap()).unwrap();
+    archive.extract(scratch.path("old")).unwrap();
+    stamp(&scratch)
+        .args(&[
+            "-t",
+            "old/k8s-secrets-service-0.3.0",
+            "--no-input",
+            "secrets_backend=vault",
+            "vault_database_credentials=dynamic",
+            "postgres_host=db.internal",
+            "namespace=payments",
+        ])
+        .run();
+    let record = scratch.path("my-service/.stamp-answers.toml");
+    let text = fs::read_to_string(&record).unwrap();
+    let kept: Vec<&str> =
+        text.lines().filter(|l| !l.starts_with("_src") && !l.starts_with("_digest")).collect();
+    fs::write(&record, kept.join("\n") + "\n").unwrap();
+    stamp(&scratch)
+        .args(&["update", "my-service"])
+        .stderr_contains("from k8s-secrets-service 0.3.0 to k8s-secrets-service ")
+        .run();
+    let record = fs::read_to_string(&record).unwrap();
+    for line in [
+        "customize_deployment = false\n",
+        "namespace = \"payments\"\n",
+        "vault_database_credentials = \"dynamic\"\n",
+        "postgres_host = \"db.internal\"\n",
+    ] {
+        assert!(record.contains(line), "{line:?} in\n{record}");
+    }
+    let kustomization = fs::read_to_string(scratch.path("my-service/k8s/base/kustomization.yaml")).unwrap();
+    assert!(kustomization.contains("namespace: payments"), "{kustomization}");
 }

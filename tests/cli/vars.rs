@@ -39,7 +39,8 @@ fn vars_of_the_builtin_template() {
         // Human rules and computed values, not compiled patterns and `{{ false }}`.
         .stdout_contains("namespace (string)  Kubernetes namespace\n")
         .stdout_contains("  rule: must be a Kubernetes DNS label\n")
-        .stdout_contains("  not asked: computed from other answers (set it with KEY=VALUE)\n")
+        .stdout_contains("aws_partition (choice, computed)\n")
+        .stdout_contains("  asked when: {{ cookiecutter.customize_deployment }}\n")
         .stdout_lacks("^(?:")
         .stdout_lacks("asked when: {{ false }}")
         .run();
