@@ -20,8 +20,8 @@ use merge::{Outcome, Side};
 
 use crate::changeset::Action;
 use crate::consent::{may_run_code, may_run_extensions};
-use crate::engine::{Determinism, Limits};
 use crate::engine::is_truthy;
+use crate::engine::{Determinism, Limits};
 use crate::error::{Error, Result};
 use crate::events::Reporter;
 use crate::given::Given;

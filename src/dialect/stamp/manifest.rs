@@ -57,7 +57,11 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Manifest> {
         }
         seen.insert(name);
     }
-    let tasks = super::tasks::check(raw_tasks, &seen, &mut problems);
+    // A task runs once every question is answered: it may use any of them.
+    let (tasks, templates) = super::tasks::check(raw_tasks, &mut problems);
+    for (label, field, template, span) in templates {
+        check_template_refs(&label, field, &template, span, &seen, &mut problems);
+    }
     // In file order, whichever pass found them.
     problems.list.sort_by_key(|p| p.line);
     match info {
@@ -215,7 +219,7 @@ fn check_computed_fields(raw: &RawVariable, label: &str, problems: &mut Problems
 
 /// Checks that a default or condition parses and refers only to questions
 /// declared before this one; returns the questions it uses.
-pub(super) fn check_template_refs(
+fn check_template_refs(
     label: &str,
     field: &str,
     source: &str,
