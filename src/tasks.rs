@@ -124,3 +124,39 @@ pub fn run_tasks(tasks: &[ReadyTask], project: &Path, started: &dyn Fn(usize, &R
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Determinism, Syntax, map};
+
+    fn task(name: Option<&str>, run: TaskCommand, when: Option<&str>) -> Task {
+        Task { name: name.map(str::to_owned), run, when: when.map(str::to_owned) }
+    }
+
+    #[test]
+    fn prepare_renders_each_part_and_keeps_the_tasks_whose_condition_holds() {
+        let engine = Engine::new(&Syntax::default(), Determinism::default());
+        let answers =
+            map([("name".to_owned(), Value::from("shop")), ("secret".to_owned(), Value::from("pw"))]);
+        let context = map([("cookiecutter".to_owned(), answers)]);
+        let tasks = [
+            task(
+                None,
+                TaskCommand::Program(vec!["touch".into(), "{{ cookiecutter.name }}.txt".into()]),
+                None,
+            ),
+            task(Some("Login"), TaskCommand::Shell("login {{ cookiecutter.secret }}".into()), None),
+            task(None, TaskCommand::Shell("x".into()), Some("{{ stamp_operation == 'update' }}")),
+        ];
+        let ready = prepare(&tasks, &engine, &context, Operation::Create).unwrap();
+        assert_eq!(ready.len(), 2, "the update-only task is left out of a create");
+        assert_eq!(ready[0].argv, ["touch", "shop.txt"]);
+        assert_eq!(ready[1].argv, ["sh", "-ec", "login pw"]);
+        // What people see is never the rendered command.
+        assert_eq!(ready[0].label, "touch {{ cookiecutter.name }}.txt");
+        assert!(!format!("{:?}", ready[1]).contains("pw"));
+        let updating = prepare(&tasks, &engine, &context, Operation::Update).unwrap();
+        assert_eq!(updating.len(), 3);
+    }
+}
