@@ -378,3 +378,51 @@ fn a_value_computed_from_a_secret_is_kept_as_secret() {
     let mode = std::fs::metadata(scratch.path("out/auth.txt")).unwrap().permissions().mode();
     assert_eq!(mode & 0o077, 0, "a file holding a secret is private: {mode:o}");
 }
+
+/// `[n/total]` counts the questions that will be asked if every reply from
+/// here on is the default, so a reply that turns questions on raises the total.
+#[test]
+fn progress_counts_what_the_answers_so_far_will_ask() {
+    let manifest = format!(
+        "{HEAD}
+[[variables]]
+name = \"name\"
+default = \"Demo\"
+
+[[variables]]
+name = \"extras\"
+type = \"bool\"
+default = false
+
+[[variables]]
+name = \"port\"
+default = \"8000\"
+when = \"{{{{ cookiecutter.extras }}}}\"
+
+[[variables]]
+name = \"host\"
+default = \"localhost\"
+when = \"{{{{ cookiecutter.extras }}}}\"
+"
+    );
+    let scratch = crate::support::Scratch::new();
+    scratch.write("tpl/stamp.toml", manifest);
+    scratch.write("tpl/{{cookiecutter.name}}/a.txt", "{{ cookiecutter.host | default('') }}\n");
+    let mut command = std::process::Command::new(crate::support::binary());
+    command.current_dir(scratch.dir.path()).args(["-t", "tpl", "-o", "out"]).env("TERM", "xterm");
+    command.env("NO_COLOR", "1").env("HOME", scratch.dir.path());
+    let mut session = rexpect::session::spawn_command(command, Some(15_000)).unwrap();
+    session.exp_string("[1/2] name").unwrap();
+    session.send_line("").unwrap();
+    session.exp_string("[2/2] extras").unwrap();
+    // A yes/no question takes the key itself, no Enter.
+    session.exp_string("(y/n)").unwrap();
+    session.send("y").unwrap();
+    session.flush().unwrap();
+    session.exp_string("[3/4] port").unwrap();
+    session.send_line("").unwrap();
+    session.exp_string("[4/4] host").unwrap();
+    session.send_line("db").unwrap();
+    session.exp_eof().unwrap();
+    assert_eq!(std::fs::read_to_string(scratch.path("out/Demo/a.txt")).unwrap(), "db\n");
+}

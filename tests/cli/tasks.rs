@@ -301,10 +301,13 @@ fn at_a_terminal_consent_is_asked_naming_the_tasks() {
     command.env("NO_COLOR", "1").env("HOME", scratch.dir.path());
     let mut session = rexpect::session::spawn_command(command, Some(15_000)).unwrap();
     session.exp_string("Run the template's tasks (Note the operation, touch").unwrap();
-    session.send_line("y").unwrap();
-    session.exp_string("name").unwrap();
+    // A yes/no question takes the key itself, no Enter.
+    session.exp_string("(y/n)").unwrap();
+    session.send("y").unwrap();
+    session.flush().unwrap();
+    session.exp_string("[1/2] name").unwrap();
     session.send_line("").unwrap();
-    session.exp_string("token").unwrap();
+    session.exp_string("[2/2] token").unwrap();
     session.send_line("pw").unwrap();
     session.exp_string("Running task 2/2").unwrap();
     session.exp_eof().unwrap();

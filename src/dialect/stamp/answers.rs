@@ -104,15 +104,9 @@ pub(crate) fn resolve(
     check_not_given(manifest, given)?;
     let mut answers = Answers::default();
     let mut missing: Vec<String> = Vec::new();
-    // The questions that may be asked, for `[n/total]`: neither given nor
-    // computed (one whose condition turns out false is passed over).
-    let askable: Vec<&str> = manifest
-        .questions
-        .iter()
-        .filter(|q| given.get(&q.name).is_none() && !q.is_computed())
-        .map(|q| q.name.as_str())
-        .collect();
-    for question in &manifest.questions {
+    // Questions asked so far, for `[n/total]`.
+    let mut asked = 0;
+    for (index, question) in manifest.questions.iter().enumerate() {
         if let Some(template) = &question.computed {
             match computed_value(question, template, &answers, engine) {
                 Ok(answer) => {
@@ -166,8 +160,10 @@ pub(crate) fn resolve(
                 Proposal::Invalid(reason) => Some(reason.clone()),
                 _ => None,
             };
-            let position =
-                askable.iter().position(|name| *name == question.name).map(|i| (i + 1, askable.len()));
+            asked += 1;
+            let later =
+                still_to_ask(&manifest.questions[index + 1..], &answers, question, current, given, engine);
+            let position = Some((asked, asked + later));
             ask_knowing(prompter, question, current, Asking { position, default_refused: refused })?
         } else {
             current.cloned()
@@ -192,6 +188,46 @@ pub(crate) fn resolve(
         }
     }
     if missing.is_empty() { Ok(answers) } else { Err(Error::MissingAnswers { names: missing }) }
+}
+
+/// How many of `later` questions will be asked after `question` if every
+/// reply from here on is the default: its proposal taken as its answer,
+/// then each later one answered by its given value or default, counted when
+/// nobody gave it and its condition holds. It guides `[n/total]`, which
+/// changes when a reply turns questions on or off.
+fn still_to_ask(
+    later: &[Question],
+    answers: &Answers,
+    question: &Question,
+    proposal: Option<&Answer>,
+    given: &Given,
+    engine: &Engine,
+) -> usize {
+    let mut guessed = answers.clone();
+    if let Some(answer) = proposal {
+        guessed.insert(&question.name, answer.clone());
+    }
+    let mut count = 0;
+    for next in later {
+        let value = match (&next.computed, given.value_for(next)) {
+            (Some(template), _) => computed_value(next, template, &guessed, engine).ok(),
+            (None, Some(value)) => next.parse(&value.raw).ok(),
+            (None, None) => match default_for(next, &guessed, engine) {
+                Ok(Proposal::Value(answer)) => Some(answer),
+                _ => None,
+            },
+        };
+        let active = next.when.as_ref().is_none_or(|when| {
+            engine.render_str("when", when, &guessed.context()).is_ok_and(|text| engine::is_truthy(&text))
+        });
+        if active && next.computed.is_none() && given.get(&next.name).is_none() {
+            count += 1;
+        }
+        if let Some(value) = value {
+            guessed.insert(&next.name, value);
+        }
+    }
+    count
 }
 
 /// Refuses a value given for a computed one: the template derives it.
