@@ -13,6 +13,7 @@ mod hardening;
 mod prompt;
 mod sources;
 mod support;
+mod terminal;
 mod update;
 mod update_peers;
 mod update_signals;
