@@ -38,6 +38,7 @@ mod prompt;
 mod render;
 mod reserved;
 mod source;
+mod spelling;
 mod update;
 mod vars;
 
