@@ -23,9 +23,12 @@ pub(super) fn hint(detail: &str, context: &Value) -> Option<String> {
         return Some(format!("did you mean `{near}`?"));
     }
     // `{{ project_name }}` for `{{ cookiecutter.project_name }}`.
+    if !parents.is_empty() {
+        return None;
+    }
     let answers = keys_of(&context.get_attr("cookiecutter").ok()?);
-    let near = closest(missing, answers.iter().map(String::as_str)).filter(|_| parents.is_empty())?;
-    Some(format!("did you mean `cookiecutter.{near}`?"))
+    closest(missing, answers.iter().map(String::as_str))
+        .map(|near| format!("did you mean `cookiecutter.{near}`?"))
 }
 
 /// The expression of "`expr` is undefined", as minijinja words it.
