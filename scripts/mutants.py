@@ -103,6 +103,15 @@ MUTATIONS = [
         "cli",
         "tasks::without_consent_tasks_are_skipped_with_a_warning_unless_refused",
     ),
+    Mutation(
+        "misspelt-answer-unhinted",
+        "a misspelt answer in a template names the one most likely meant",
+        "src/engine/mod.rs",
+        'message.push_str(&format!("; {hint}"));',
+        "let _ = (hint, message);",
+        "cli",
+        "errors::a_misspelt_answer_names_the_one_it_most_likely_meant",
+    ),
 ]
 
 

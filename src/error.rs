@@ -225,12 +225,8 @@ impl Error {
 /// "did you mean `name`? " for the known name closest to a misspelt `key`,
 /// if one is close enough to be what was meant.
 fn did_you_mean(key: &str, known: &[String]) -> String {
-    known
-        .iter()
-        .map(|name| (strsim::jaro_winkler(key, name), name))
-        .filter(|(score, _)| *score >= 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, name)| format!("did you mean `{name}`? "))
+    crate::spelling::closest(key, known.iter().map(String::as_str))
+        .map(|name| format!("did you mean `{name}`? "))
         .unwrap_or_default()
 }
 

@@ -39,6 +39,7 @@ mod prompt;
 mod render;
 mod reserved;
 mod source;
+mod spelling;
 mod tasks;
 mod update;
 mod vars;

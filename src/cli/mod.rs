@@ -8,6 +8,7 @@ mod inputs;
 mod present;
 mod progress;
 mod tasks;
+mod terminal;
 mod update;
 
 use std::ffi::OsString;
@@ -107,13 +108,8 @@ fn new(args: &NewArgs) -> Result<()> {
         record: args.record || config.record,
     };
     let stderr_is_terminal = std::io::stderr().is_terminal();
-    // Answers piped in use stdin up: nothing is left to answer prompts with.
     let answers_on_stdin = args.answers.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    let interactive =
-        !args.no_input && !answers_on_stdin && std::io::stdin().is_terminal() && stderr_is_terminal;
-    if !interactive && !args.no_input && !answers_on_stdin && !args.quiet {
-        present::note_no_terminal();
-    }
+    let interactive = terminal::asks_at_terminal(args.no_input, answers_on_stdin, args.quiet);
     let request = Request {
         hooks: HookConsent::resolve(args.accept_hooks, interactive),
         extensions: HookConsent::resolve(args.accept_extensions, interactive),

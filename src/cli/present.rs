@@ -45,33 +45,6 @@ pub(super) fn warn_ignored_hooks(ignored: &[String]) {
     }
 }
 
-/// Says, once, that text piped to stamp is not read as replies: without a
-/// terminal nothing is asked, and a question takes the value given for it
-/// or its default. Nothing is said when stdin is closed, `/dev/null` or an
-/// empty pipe (a script that feeds nothing), or holds the answers (`-a -`).
-pub(super) fn note_no_terminal() {
-    if stdin_holds_text() {
-        eprintln!(
-            "{} no terminal to ask on (stdin is not one): the text on stdin is not read as replies, and each \
-             question takes its given value or its default; pass --no-input to say this is meant",
-            style("note:").cyan().bold().for_stderr()
-        );
-    }
-}
-
-/// Whether text is waiting on stdin (a pipe, socket or file with bytes
-/// to read), found without reading any of it: a hook may read it.
-fn stdin_holds_text() -> bool {
-    #[cfg(unix)]
-    {
-        rustix::io::ioctl_fionread(std::io::stdin()).is_ok_and(|waiting| waiting > 0)
-    }
-    #[cfg(not(unix))]
-    {
-        false
-    }
-}
-
 /// The closing lines on stderr: where the project is, what was done, what next.
 pub(super) fn print_summary(outcome: &Outcome, dry_run: bool, verbose: bool) {
     if verbose && !dry_run {

@@ -42,7 +42,8 @@ pub(super) fn update(args: UpdateArgs) -> Result<u8> {
     request.determinism = determinism_from_env(None)?;
     request.limits = limits_from_env()?;
     request.fetch = fetch_settings(&config, args.refresh)?;
-    let interactive = !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    // Answers are never read from stdin here (`-a -` is `new`'s).
+    let interactive = super::terminal::asks_at_terminal(args.no_input, false, false);
     request.hooks = HookConsent::resolve(args.accept_hooks, interactive);
     request.extensions = HookConsent::resolve(args.accept_extensions, interactive);
     let mut prompter: Box<dyn Prompter> =

@@ -16,6 +16,7 @@ mod modulo;
 mod ordered_dict;
 mod python;
 mod slugify;
+mod undefined;
 mod unicode_spaces;
 
 use std::borrow::Cow;
@@ -289,7 +290,14 @@ impl Engine {
     /// `context`; `name` locates errors.
     pub(crate) fn render_str(&self, name: &str, source: &str, context: &Value) -> Result<String> {
         let (source, code) = prepare(source, &self.syntax, &self.blocks);
-        self.env.render_named_str(name, &code, context).map_err(|err| Error::render(name, Some(&source), err))
+        self.env.render_named_str(name, &code, context).map_err(|err| {
+            let hint = err.detail().and_then(|detail| undefined::hint(detail, context));
+            let mut error = Error::render(name, Some(&source), err);
+            if let (Some(hint), Error::Render { message, .. }) = (hint, &mut error) {
+                message.push_str(&format!("; {hint}"));
+            }
+            error
+        })
     }
 
     /// The `cookiecutter.*` names `source` reads, or why it does not parse.

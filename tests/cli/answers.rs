@@ -31,33 +31,45 @@ fn values_are_data_not_templates() {
         .run();
 }
 
+/// The note of a run whose stdin holds text it will not read as replies.
+const NOTE: &str = "note: no terminal to ask on (stdin is not one): the text on stdin is not read as replies, and \
+                    each question takes its given value or its default; pass --no-input to say this is meant\n";
+
+/// Runs stamp with `args` and stdin read from the file `stdin` (a file, so
+/// that its text is there before stamp looks: a pipe may be later): exit
+/// code, stdout, stderr.
+fn with_stdin_from(
+    scratch: &Scratch,
+    stdin: &std::path::Path,
+    args: &[&str],
+) -> (Option<i32>, String, String) {
+    let output = std::process::Command::new(crate::support::binary())
+        .current_dir(scratch.dir.path())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("HOME", scratch.dir.path())
+        .stdin(fs::File::open(stdin).unwrap())
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
 #[test]
 fn missing_answers_exit_at_once_with_stdin_closed_or_piped() {
     let expected = "error: no value for `name`, `slug` (no terminal to ask); set them in an answers file (-a) or as KEY=VALUE\n";
     let (scratch, _) = Test::new().basic_template().status(2).stderr(expected).run();
-    // Replies on stdin are not taken for replies, and stamp says so once (a
-    // file, so that they are there before stamp looks: a pipe may be later).
+    // Replies on stdin are not taken for replies, and stamp says so once.
     let replies = scratch.write("replies.txt", "Demo\nshop\n");
     let run = |extra: &[&str]| {
-        let output = std::process::Command::new(crate::support::binary())
-            .current_dir(scratch.dir.path())
-            .args(["-t", "tpl"])
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .stdin(fs::File::open(&replies).unwrap())
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{output:?}");
-        assert!(output.stdout.is_empty(), "{output:?}");
-        String::from_utf8(output.stderr).unwrap()
+        let (code, stdout, stderr) = with_stdin_from(&scratch, &replies, &[&["-t", "tpl"], extra].concat());
+        assert_eq!((code, stdout.as_str()), (Some(2), ""), "{stderr}");
+        stderr
     };
-    assert_eq!(
-        run(&[]),
-        format!(
-            "note: no terminal to ask on (stdin is not one): the text on stdin is not read as replies, and each \
-             question takes its given value or its default; pass --no-input to say this is meant\n{expected}"
-        )
-    );
+    assert_eq!(run(&[]), format!("{NOTE}{expected}"));
     assert_eq!(run(&["--no-input"]), expected);
     assert_eq!(run(&["-q"]), expected);
     // An empty pipe (a script feeding nothing) is not worth a note.
@@ -69,6 +81,24 @@ fn missing_answers_exit_at_once_with_stdin_closed_or_piped() {
         .stderr(expected)
         .leaves_top_level(&["replies.txt", "tpl"])
         .run();
+}
+
+/// `stamp update` asks too (questions new in the version, secrets), and
+/// says the same once, unless `--no-input`.
+#[test]
+fn update_says_once_that_stdin_is_not_read_as_replies() {
+    let scratch = Scratch::new();
+    scratch
+        .write("tpl/stamp.toml", "[template]\nname = \"t\"\nversion = \"1\"\n[[variables]]\nname = \"n\"\n");
+    scratch.write("tpl/{{cookiecutter.n}}/f", "{{ cookiecutter.n }}\n");
+    Test::in_scratch(&scratch).args(&["-t", "tpl", "n=app"]).run();
+    let replies = scratch.write("replies.txt", "other\n");
+    let summary = "Would update app from t 1 to t 1: already up to date.\n";
+    for (extra, expected) in [(None, format!("{NOTE}{summary}")), (Some("--no-input"), summary.to_owned())] {
+        let args = ["update", "app", "--dry-run"].into_iter().chain(extra).collect::<Vec<_>>();
+        let (code, stdout, stderr) = with_stdin_from(&scratch, &replies, &args);
+        assert_eq!((code, stdout.as_str(), stderr.as_str()), (Some(0), "", expected.as_str()), "{args:?}");
+    }
 }
 
 #[test]

@@ -93,6 +93,56 @@ fn template_errors_name_file_line_and_column_and_write_nothing() {
         .run();
 }
 
+/// An answer misspelt in a file's text, a file name or a directory name
+/// fails where it is written (exit 3, nothing written) and names the answer
+/// most likely meant; a name close to none gets no guess. Both dialects:
+/// cookiecutter renders with strict undefined as well.
+#[test]
+fn a_misspelt_answer_names_the_one_it_most_likely_meant() {
+    let stamp = format!("{HEAD}[[variables]]\nname = \"project_name\"\ndefault = \"shop\"\n");
+    let manifests = [("stamp.toml", stamp.as_str()), ("cookiecutter.json", r#"{"project_name": "shop"}"#)];
+    for manifest in manifests {
+        let fails = |path: &str, text: &str, error: &str| {
+            Test::new()
+                .template(&[manifest, (path, text)])
+                .args(&["--no-input"])
+                .status(3)
+                .stderr(&format!("error: template error in {error}\n"))
+                .leaves_top_level(&["tpl"])
+                .run();
+        };
+        fails(
+            "{{cookiecutter.project_name}}/README.md",
+            "# Title\nby {{ cookiecutter.projet_name }}\n",
+            "{{cookiecutter.project_name}}/README.md:2:7: undefined value: `cookiecutter.projet_name` is \
+             undefined; did you mean `project_name`?",
+        );
+        fails(
+            "{{cookiecutter.project_name}}/{{cookiecutter.project_nam}}.txt",
+            "",
+            "{{cookiecutter.project_name}}/{{cookiecutter.project_nam}}.txt:1:3: undefined value: \
+             `cookiecutter.project_nam` is undefined; did you mean `project_name`?",
+        );
+        fails(
+            "{{cookiecutter.projectname}}/f",
+            "",
+            "{{cookiecutter.projectname}}:1:3: undefined value: `cookiecutter.projectname` is undefined; did \
+             you mean `project_name`?",
+        );
+        fails(
+            "{{cookiecutter.project_name}}/f",
+            "{{ project_name }}",
+            "{{cookiecutter.project_name}}/f:1:4: undefined value: `project_name` is undefined; did you mean \
+             `cookiecutter.project_name`?",
+        );
+        fails(
+            "{{cookiecutter.project_name}}/f",
+            "{{ cookiecutter.zebra }}",
+            "{{cookiecutter.project_name}}/f:1:4: undefined value: `cookiecutter.zebra` is undefined",
+        );
+    }
+}
+
 #[test]
 fn layout_errors_and_names_that_escape_are_refused() {
     let (scratch, _) = Test::new()

@@ -14,6 +14,7 @@ mod prompt;
 mod sources;
 mod support;
 mod tasks;
+mod terminal;
 mod update;
 mod update_peers;
 mod update_signals;

@@ -13,8 +13,8 @@ use crate::dialect::Origin;
 use crate::engine::{self, Engine};
 use crate::error::{Error, Problem, Result};
 use crate::given::{Given, GivenValue};
-use crate::model::{Answer, Kind, RawValue, parse_bool};
-use crate::prompt::Prompter;
+use crate::model::{Answer, Kind, Question, RawValue, parse_bool};
+use crate::prompt::{Asking, Prompter, ask_knowing};
 
 impl Definition {
     /// Builds the render context the way cookiecutter's `generate_context`
@@ -43,6 +43,7 @@ impl Definition {
             variables.iter().filter(|(k, _)| !k.starts_with('_')).map(|(k, v)| (k.clone(), to_value(v))),
         );
 
+        let mut ask = asker(prompter, &variables, &given_keys);
         let mut answers: IndexMap<String, Value> = IndexMap::new();
         for (key, raw) in &variables {
             let context = || engine::map([("cookiecutter".to_owned(), engine::map(answers.clone()))]);
@@ -64,8 +65,7 @@ impl Definition {
                     Json::Object(_) => continue, // dictionaries come in a second pass
                     Json::Null => Value::from(()),
                     Json::Bool(b) => {
-                        let question = self.question(key, Kind::Bool, Vec::new());
-                        match prompter.ask(&question, Some(&Answer::Bool(*b)))? {
+                        match ask(self.question(key, Kind::Bool, Vec::new()), Answer::Bool(*b))? {
                             Some(Answer::Bool(chosen)) => Value::from(chosen),
                             _ => Value::from(*b),
                         }
@@ -84,7 +84,7 @@ impl Definition {
                         }
                         let labels: Vec<String> = rendered.iter().map(ToString::to_string).collect();
                         let question = self.question(key, Kind::Choice, labels.clone());
-                        match prompter.ask(&question, Some(&Answer::String(labels[0].clone())))? {
+                        match ask(question, Answer::String(labels[0].clone()))? {
                             Some(Answer::String(chosen)) => {
                                 rendered[labels.iter().position(|l| *l == chosen).unwrap_or(0)].clone()
                             }
@@ -94,7 +94,7 @@ impl Definition {
                     scalar => {
                         let default = render_variable(engine, key, scalar, &context())?.to_string();
                         let question = self.question(key, Kind::String, Vec::new());
-                        match prompter.ask(&question, Some(&Answer::String(default.clone())))? {
+                        match ask(question, Answer::String(default.clone()))? {
                             Some(Answer::String(typed)) => Value::from(typed),
                             _ => Value::from(default),
                         }
@@ -163,6 +163,28 @@ impl Definition {
             keys.push(key.to_owned());
         }
         Ok(keys)
+    }
+}
+
+/// Asks a question through `prompter`, offering `proposal`, with its place
+/// for `[n/total]` among the questions that will be asked: neither private
+/// nor given, and not dictionaries or nulls, which stamp renders without
+/// asking. Nothing is conditional here, so the count is exact.
+fn asker<'a>(
+    prompter: &'a mut dyn Prompter,
+    variables: &'a IndexMap<String, Json>,
+    given_keys: &[String],
+) -> impl FnMut(Question, Answer) -> Result<Option<Answer>> + 'a {
+    let asked: Vec<&str> = variables
+        .iter()
+        .filter(|(key, raw)| {
+            !key.starts_with('_') && !given_keys.contains(key) && !matches!(raw, Json::Object(_) | Json::Null)
+        })
+        .map(|(key, _)| key.as_str())
+        .collect();
+    move |question, proposal| {
+        let position = asked.iter().position(|k| *k == question.name).map(|i| (i + 1, asked.len()));
+        ask_knowing(prompter, &question, Some(&proposal), Asking { position, ..Asking::default() })
     }
 }
 

@@ -241,8 +241,9 @@ fn check_template_refs(
     names.sort_unstable();
     for used in &used {
         if !earlier.contains(used) {
-            let hint =
-                shape::closest(used, &names).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+            let hint = crate::spelling::closest(used, names.iter().copied())
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
             problems.add(
                 span.clone(),
                 format!("{label}: `{field}` uses `{used}`, which is not a question declared before it{hint}"),

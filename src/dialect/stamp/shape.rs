@@ -13,6 +13,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::error::{Problem, line_of};
 use crate::model::Kind;
+use crate::spelling::closest;
 
 /// Collects problems, each located at a line of the manifest.
 pub(super) struct Problems<'a> {
@@ -279,7 +280,7 @@ fn fields(table: &DeTable<'_>, known: &[(&str, Check)], label: &str, problems: &
         match known.iter().find(|(field, _)| *field == name) {
             None => {
                 let names: Vec<&str> = known.iter().map(|(field, _)| *field).collect();
-                let hint = match closest(name, &names) {
+                let hint = match closest(name, names.iter().copied()) {
                     Some(near) => format!("; did you mean `{near}`?"),
                     None => format!(" (known: {})", names.join(", ")),
                 };
@@ -289,7 +290,7 @@ fn fields(table: &DeTable<'_>, known: &[(&str, Check)], label: &str, problems: &
                 if let Err(err) = check(value.clone()) {
                     let mut message = format!("{label}`{name}`: {}", err.message().trim());
                     if name == "type"
-                        && let Some(kind) = value.get_ref().as_str().and_then(|k| closest(k, &KINDS))
+                        && let Some(kind) = value.get_ref().as_str().and_then(|k| closest(k, KINDS))
                     {
                         message.push_str(&format!("; did you mean `{kind}`?"));
                     }
@@ -313,15 +314,4 @@ fn deserialize<T: DeserializeOwned>(
             None
         }
     }
-}
-
-/// The known name closest to a misspelt `name`, if one is close enough to
-/// be what was meant.
-pub(super) fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(name, k), *k))
-        .filter(|(score, _)| *score >= 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
 }
