@@ -97,9 +97,9 @@ MUTATIONS = [
     Mutation(
         "tasks-run-without-consent",
         "a template's tasks never run without consent",
-        "src/pipeline.rs",
-        "let (tasks, skipped_tasks) = if run_code || request.dry_run {",
-        "let (tasks, skipped_tasks) = if true {",
+        "src/tasks.rs",
+        "    if consented {",
+        "    if true {",
         "cli",
         "tasks::without_consent_tasks_are_skipped_with_a_warning_unless_refused",
     ),

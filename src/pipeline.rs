@@ -190,11 +190,7 @@ pub fn generate(request: &Request, prompter: &mut dyn Prompter, report: Reporter
     let context = &resolution.context;
     // Rendered before anything is written: a task that cannot render stops the run here.
     let ready = tasks::prepare(tree.manifest().tasks.as_slice(), &engine, context, Operation::Create)?;
-    let (tasks, skipped_tasks) = if run_code || request.dry_run {
-        (ready, Vec::new())
-    } else {
-        (Vec::new(), ready.into_iter().map(|task| task.label).collect())
-    };
+    let (tasks, skipped_tasks) = tasks::by_consent(ready, run_code || request.dry_run);
     // The answers change in place only in hooks, never while files render.
     freeze_answers(context, true);
     let run_stage = |stage: Stage, dir: &Path| {

@@ -100,6 +100,16 @@ pub(crate) fn prepare(
     Ok(ready)
 }
 
+/// The tasks to run and, when consent was withheld, none of them but their
+/// labels, for the warning that they were skipped.
+pub(crate) fn by_consent(ready: Vec<ReadyTask>, consented: bool) -> (Vec<ReadyTask>, Vec<String>) {
+    if consented {
+        (ready, Vec::new())
+    } else {
+        (Vec::new(), ready.into_iter().map(|task| task.label).collect())
+    }
+}
+
 /// Runs `tasks` in order in `project`, calling `started` before each; the
 /// first that fails stops the rest. The project is written by then, so a
 /// failure says so: it is the task that needs rerunning, not the run.

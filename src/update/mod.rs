@@ -20,8 +20,7 @@ use merge::{Outcome, Side};
 
 use crate::changeset::Action;
 use crate::consent::{may_run_code, may_run_extensions};
-use crate::engine::is_truthy;
-use crate::engine::{Determinism, Limits};
+use crate::engine::{Determinism, Limits, is_truthy};
 use crate::error::{Error, Result};
 use crate::events::Reporter;
 use crate::given::Given;
@@ -31,7 +30,7 @@ use crate::pipeline::render_as_generated;
 use crate::prompt::{Prompter, SecretsAskedAgain};
 use crate::render::{Owned, Plan, PlannedEntry, PlannedFile};
 use crate::source::{Fetch, SourceTree};
-use crate::tasks::ReadyTask;
+use crate::tasks::{self, ReadyTask};
 
 /// How a conflict is left for the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -178,7 +177,7 @@ pub fn update(
     for (name, value) in request.given.iter() {
         their_given.insert(name, value.clone());
     }
-    let new_questions: Vec<String> = their_tree
+    let mut new_questions: Vec<String> = their_tree
         .manifest()
         .questions
         .iter()
@@ -193,7 +192,6 @@ pub fn update(
     let theirs = render_as_generated(&their_tree, &generated, &mut asking, report)?;
     // Only those the new version asks under these answers: a question whose condition is false took
     // its default without being asked, as a new project's would.
-    let mut new_questions = new_questions;
     new_questions.retain(|name| {
         let when = their_tree.manifest().question(name).and_then(|q| q.when.as_deref());
         when.is_none_or(|when| theirs.render_str("when", when).is_ok_and(|text| is_truthy(&text)))
@@ -232,11 +230,7 @@ pub fn update(
         commit(project, &decisions, request.conflicts, report)?
     };
     if changed {
-        if run_code || request.dry_run {
-            outcome.tasks = ready;
-        } else {
-            outcome.skipped_tasks = ready.into_iter().map(|task| task.label).collect();
-        }
+        (outcome.tasks, outcome.skipped_tasks) = tasks::by_consent(ready, run_code || request.dry_run);
     }
     if changed && run_hooks {
         theirs.run_hooks(&post_hooks, Stage::PostGenProject, project, Operation::Update).map_err(|err| {
