@@ -26,6 +26,7 @@ default = "s3cret"
 name = "Note the operation"
 run = """
 echo "$STAMP_OPERATION {{ cookiecutter.name }}" >> ops.txt
+echo "said by the task"
 test -f README.md
 """
 
@@ -47,7 +48,9 @@ fn tasks_run_in_the_written_project_with_consent_and_in_order() {
     let (_, run) = Test::new()
         .template(&files())
         .args(&["--no-input", "--accept-tasks", "yes", "name=shop"])
-        .stderr_contains("Running task 1/2: Note the operation\n")
+        .stderr_contains("Running task 1/2: Note the operation\nsaid by the task\n")
+        // stdout is stamp's, for what a script may parse.
+        .stdout("")
         .stderr_contains("Running task 2/2: touch {{ cookiecutter.name }}.flag\n")
         .leaves_file("shop/ops.txt", "create shop\n")
         .leaves_file("shop/shop.flag", "")
@@ -130,7 +133,7 @@ fn vars_lists_the_tasks() {
         .stdout_contains(
             "\nTasks, run in the project once it is written (with consent: --accept-tasks):\n\n\
              Note the operation\n  run: echo \"$STAMP_OPERATION {{ cookiecutter.name }}\" >> ops.txt\n\
-             test -f README.md\n\ntouch {{ cookiecutter.name }}.flag\n\nOn update only\n  run: echo updated > \
+             echo \"said by the task\"\ntest -f README.md\n\ntouch {{ cookiecutter.name }}.flag\n\nOn update only\n  run: echo updated > \
              updated.txt\n  when: {{ stamp_operation == 'update' }}\n",
         )
         .run();
