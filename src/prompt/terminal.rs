@@ -7,13 +7,17 @@ use console::{Term, measure_text_width};
 use dialoguer::theme::Theme;
 use dialoguer::{Confirm, Input, MultiSelect, Password, Select};
 
+use super::lines;
 use super::theme::QuestionTheme;
 use super::{Prompter, current_asking, prompt_error};
 use crate::error::{Error, Result};
 use crate::model::{Answer, Kind, Question, RawValue};
 
 /// What Enter does without a default, said when it is pressed.
-const NEEDS_AN_ANSWER: &str = "an answer is needed: this question has no default";
+pub(super) const NEEDS_AN_ANSWER: &str = "an answer is needed: this question has no default";
+
+/// How a multi-line answer ends, shown while it is asked.
+const LINES_KEYS: &str = "(several lines; a line of just . ends)";
 
 /// Asks on the terminal with dialoguer, on stderr. A reply that fails
 /// validation is refused with the reason and asked again.
@@ -34,14 +38,14 @@ impl Prompter for TerminalPrompter {
         let keys = match question.kind {
             Kind::Choice if !is_yes_no(question) => "(↑/↓ to move, enter to choose)",
             Kind::Multichoice => "(↑/↓ to move, space to select, enter to confirm)",
+            kind if kind.is_multiline() => LINES_KEYS,
             _ => "",
         };
         // Text is typed over an empty line; the default it leaves is shown beside the prompt.
         let default = match question.kind {
-            Kind::String | Kind::Secret | Kind::Integer if !question.is_confidential() => {
-                proposal.map(ToString::to_string)
-            }
-            _ => None,
+            Kind::Bool | Kind::Choice | Kind::Multichoice => None,
+            _ if question.is_confidential() => None,
+            _ => proposal.map(shown),
         };
         let theme = QuestionTheme::new(asking.position, keys, columns, default);
         let mut lines = question.help.as_deref().map(|help| theme.help(help)).unwrap_or_default();
@@ -49,6 +53,9 @@ impl Prompter for TerminalPrompter {
             lines.extend(
                 theme.notice(true, &format!("the template's default is refused ({reason}); type a value")),
             );
+        }
+        if let Some(reason) = &asking.refused {
+            lines.extend(theme.notice(false, reason));
         }
         self.write(&lines)?;
         let asker = Asker { term: &self.term, theme: &theme, question, columns };
@@ -88,9 +95,26 @@ impl Prompter for TerminalPrompter {
             }
             // A value made from a secret is not shown either.
             Kind::String | Kind::Secret if question.is_confidential() => asker.text(proposal, true)?,
-            Kind::String | Kind::Secret | Kind::Integer => asker.text(proposal, false)?,
+            kind if kind.is_multiline() => lines::ask(&asker, proposal)?,
+            _ => asker.text(proposal, false)?,
         };
         Ok(Some(answer))
+    }
+
+    fn can_ask_again(&self) -> bool {
+        true
+    }
+}
+
+/// An answer as one line: a text's first line, and how many follow.
+pub(super) fn shown(answer: &Answer) -> String {
+    match answer {
+        Answer::String(text) if text.contains('\n') => {
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or_default();
+            format!("{first} … (+{} lines)", lines.count())
+        }
+        other => other.to_string(),
     }
 }
 
@@ -109,11 +133,11 @@ fn is_yes_no(question: &Question) -> bool {
 }
 
 /// One question being asked.
-struct Asker<'a> {
-    term: &'a Term,
-    theme: &'a QuestionTheme,
-    question: &'a Question,
-    columns: usize,
+pub(super) struct Asker<'a> {
+    pub(super) term: &'a Term,
+    pub(super) theme: &'a QuestionTheme,
+    pub(super) question: &'a Question,
+    pub(super) columns: usize,
 }
 
 impl Asker<'_> {
@@ -174,7 +198,7 @@ impl Asker<'_> {
             match reply {
                 Ok(answer) => {
                     self.term.clear_last_lines(refusals).map_err(Error::Prompt)?;
-                    let shown = if hidden { "********".to_owned() } else { answer.to_string() };
+                    let shown = if hidden { "********".to_owned() } else { shown(&answer) };
                     self.term
                         .write_line(&self.theme.answered(&question.prompt, &shown))
                         .map_err(Error::Prompt)?;

@@ -79,6 +79,24 @@ pub(crate) fn answer_value(answer: &Answer) -> Value {
         Answer::Bool(b) => Value::from(*b),
         Answer::Integer(i) => Value::from(*i),
         Answer::List(items) => Value::from(items.clone()),
+        Answer::Float(x) => Value::from(*x),
+        Answer::Structured(value) => structured_value(value),
+    }
+}
+
+/// A json or yaml answer as templates see it: dicts keep their order and
+/// print as Python prints them, as cookiecutter's dict variables do.
+fn structured_value(json: &serde_json::Value) -> Value {
+    use serde_json::Value as Json;
+    match json {
+        Json::Null => Value::from(()),
+        Json::Bool(b) => Value::from(*b),
+        Json::Number(n) => {
+            n.as_i64().map_or_else(|| Value::from(n.as_f64().unwrap_or(f64::NAN)), Value::from)
+        }
+        Json::String(s) => Value::from(s.as_str()),
+        Json::Array(items) => Value::from(items.iter().map(structured_value).collect::<Vec<_>>()),
+        Json::Object(map) => engine::map(map.iter().map(|(k, v)| (k.clone(), structured_value(v)))),
     }
 }
 
@@ -161,17 +179,18 @@ pub(crate) fn resolve(
         };
         // A value given on the command line or in a file is the answer: it is not asked again.
         let given_here = given.get(&question.name).is_some();
-        let chosen = if active && !given_here {
-            let refused = match &proposal {
+        let asking = (active && !given_here).then(|| {
+            let default_refused = match &proposal {
                 Proposal::Invalid(reason) => Some(reason.clone()),
                 _ => None,
             };
             let position =
                 askable.iter().position(|name| *name == question.name).map(|i| (i + 1, askable.len()));
-            ask_knowing(prompter, question, current, Asking { position, default_refused: refused })?
-        } else {
-            current.cloned()
-        };
+            Asking { position, default_refused, refused: None }
+        });
+        // A value a false condition leaves is not an answer: its validator does not apply.
+        let checked = active || given_here;
+        let chosen = settle(question, current, asking, checked, prompter, &answers, given, engine)?;
         if !active && given.get(&question.name).is_none() {
             answers.derived.push(question.name.clone());
         }
@@ -192,6 +211,57 @@ pub(crate) fn resolve(
         }
     }
     if missing.is_empty() { Ok(answers) } else { Err(Error::MissingAnswers { names: missing }) }
+}
+
+/// The answer to `question`: asked (with `asking`) or else `current`,
+/// and, when `checked`, accepted by its validator; a refused answer is asked
+/// again where the prompter can, and reported (exit 2) where not.
+#[allow(clippy::too_many_arguments, reason = "one step of `resolve`, with what it knows")]
+fn settle(
+    question: &Question,
+    current: Option<&Answer>,
+    mut asking: Option<Asking>,
+    checked: bool,
+    prompter: &mut dyn Prompter,
+    answers: &Answers,
+    given: &Given,
+    engine: &Engine,
+) -> Result<Option<Answer>> {
+    loop {
+        let chosen = match asking.clone() {
+            Some(asking) => ask_knowing(prompter, question, current, asking)?,
+            None => current.cloned(),
+        };
+        let Some(answer) = chosen.as_ref().filter(|_| checked) else { return Ok(chosen) };
+        let Some(message) = validator_refusal(question, answer, answers, engine)? else { return Ok(chosen) };
+        if let Some(asking) = asking.as_mut().filter(|_| prompter.can_ask_again()) {
+            asking.refused = Some(message);
+            continue;
+        }
+        let origin = match given.get(&question.name) {
+            Some(value) => value.origin.clone(),
+            None if chosen.as_ref() == current => "the default".to_owned(),
+            None => "the reply".to_owned(),
+        };
+        return Err(Error::InvalidAnswer { origin, key: question.name.clone(), reason: message });
+    }
+}
+
+/// What a question's `validator` renders with the answers so far and
+/// `answer`, trimmed: why the answer is refused, or `None`.
+fn validator_refusal(
+    question: &Question,
+    answer: &Answer,
+    answers: &Answers,
+    engine: &Engine,
+) -> Result<Option<String>> {
+    let Some(validator) = &question.validator else { return Ok(None) };
+    let mut with_answer = answers.clone();
+    with_answer.insert(&question.name, answer.clone());
+    let name = format!("{}.validator", question.name);
+    let text = engine.render_str(&name, validator, &with_answer.context())?;
+    let message = text.trim();
+    Ok((!message.is_empty()).then(|| message.to_owned()))
 }
 
 /// Refuses a value given for a computed one: the template derives it.
@@ -240,7 +310,7 @@ fn default_for(question: &Question, answers: &Answers, engine: &Engine) -> Resul
             Kind::Choice => Proposal::Value(Answer::String(question.choices[0].clone())),
             Kind::Bool => Proposal::Value(Answer::Bool(false)),
             Kind::Multichoice => Proposal::Value(Answer::List(Vec::new())),
-            Kind::String | Kind::Integer | Kind::Secret => Proposal::None,
+            _ => Proposal::None,
         },
     })
 }

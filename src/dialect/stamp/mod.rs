@@ -2,6 +2,7 @@
 //! validated and recorded in the project's `.stamp-answers.toml`.
 
 mod answers;
+mod bounds;
 mod manifest;
 mod shape;
 

@@ -73,6 +73,9 @@ pub(super) struct RawVariable {
     pub(super) validation: Option<Spanned<RawValidation>>,
     pub(super) when: Option<Spanned<String>>,
     pub(super) computed: Option<Spanned<String>>,
+    pub(super) min: Option<Spanned<toml::Value>>,
+    pub(super) max: Option<Spanned<toml::Value>>,
+    pub(super) validator: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -89,7 +92,7 @@ pub(super) enum Entry {
     Read(Range<usize>, Box<RawVariable>),
     Broken {
         name: Option<String>,
-        /// Its `default`, `when` and `computed` where they are text: their references
+        /// Its `default`, `when`, `computed` and `validator` where they are text: their references
         /// to other questions are still checked.
         templates: Vec<(&'static str, String, Range<usize>)>,
     },
@@ -115,7 +118,7 @@ const INFO: [(&str, Check); 7] = [
     ("next_steps", check::<String>),
 ];
 
-const VARIABLE: [(&str, Check); 9] = [
+const VARIABLE: [(&str, Check); 12] = [
     ("name", check::<String>),
     ("prompt", check::<String>),
     ("help", check::<String>),
@@ -125,11 +128,15 @@ const VARIABLE: [(&str, Check); 9] = [
     ("validation", check::<toml::Table>),
     ("when", check::<String>),
     ("computed", check::<String>),
+    ("min", check::<toml::Value>),
+    ("max", check::<toml::Value>),
+    ("validator", check::<String>),
 ];
 
 const VALIDATION: [(&str, Check); 2] = [("regex", check::<String>), ("message", check::<String>)];
 
-const KINDS: [&str; 6] = ["string", "bool", "choice", "multichoice", "integer", "secret"];
+const KINDS: [&str; 11] =
+    ["string", "bool", "choice", "multichoice", "integer", "secret", "float", "path", "text", "json", "yaml"];
 
 /// Reads the `[template]` table and every `[[variables]]` entry of `text`,
 /// adding every problem of shape to `problems`. `None` when the document
@@ -205,7 +212,7 @@ fn read_variable(entry: &Spanned<DeValue<'_>>, problems: &mut Problems) -> Entry
     {
         return Entry::Read(entry.span(), Box::new(variable));
     }
-    let templates = ["default", "when", "computed"]
+    let templates = ["default", "when", "computed", "validator"]
         .into_iter()
         .filter_map(|field| {
             let value = table.get(field)?;
