@@ -4,7 +4,7 @@
 use serde_json::{Map, Value as Json, json};
 
 use crate::given::{TEMPLATE_KEY, VERSION_KEY};
-use crate::model::{DefaultValue, Kind, Manifest, Question, number_text};
+use crate::model::{Answer, DefaultValue, Kind, Manifest, Question, number_text};
 
 /// One block per question, for people.
 pub fn text(manifest: &Manifest) -> String {
@@ -27,6 +27,10 @@ pub fn text(manifest: &Manifest) -> String {
         }
         match &q.default {
             Some(DefaultValue::Template(t)) => out.push_str(&format!("  default: {t}\n")),
+            // A text of several lines on one line, as it is written in TOML.
+            Some(DefaultValue::Literal(a)) if a.to_string().contains('\n') => {
+                out.push_str(&format!("  default: {:?}\n", a.to_string()));
+            }
             Some(DefaultValue::Literal(a)) => out.push_str(&format!("  default: {a}\n")),
             None => {}
         }
@@ -203,7 +207,12 @@ fn property(q: &Question) -> Json {
     if let Some(DefaultValue::Literal(a)) = &q.default
         && !q.is_confidential()
     {
-        object.insert("default".into(), a.to_json());
+        // As an answers file would give it: a structured text value as the JSON text it is.
+        let value = match a {
+            Answer::Structured(Json::String(_)) => a.to_string().into(),
+            _ => a.to_json(),
+        };
+        object.insert("default".into(), value);
     }
     if q.is_confidential() {
         object.insert("writeOnly".into(), true.into());
