@@ -112,7 +112,8 @@ pub(super) fn shown(answer: &Answer) -> String {
         Answer::String(text) if text.contains('\n') => {
             let mut lines = text.lines();
             let first = lines.next().unwrap_or_default();
-            format!("{first} … (+{} lines)", lines.count())
+            let more = lines.count();
+            format!("{first} … ({more} more {})", if more == 1 { "line" } else { "lines" })
         }
         other => other.to_string(),
     }

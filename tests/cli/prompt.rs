@@ -17,7 +17,7 @@ fn spawn(scratch: &Scratch, args: &[&str]) -> PtySession {
 /// stamp at a terminal of 60 columns (console reads the size from the
 /// pty, which `stty` sets), with the screen it draws kept: everything read
 /// is also fed to a [`Screen`].
-struct Terminal {
+pub(crate) struct Terminal {
     session: PtySession,
     output: Vec<u8>,
 }
@@ -25,7 +25,7 @@ struct Terminal {
 impl Terminal {
     const COLUMNS: usize = 60;
 
-    fn spawn(scratch: &Scratch, args: &[&str], env: &[(&str, &str)]) -> Terminal {
+    pub(crate) fn spawn(scratch: &Scratch, args: &[&str], env: &[(&str, &str)]) -> Terminal {
         let mut command = Command::new("sh");
         command
             .current_dir(scratch.dir.path())
@@ -45,7 +45,7 @@ impl Terminal {
 
     /// Reads until `text` (ASCII) is shown.
     #[track_caller]
-    fn wait_for(&mut self, text: &str) {
+    pub(crate) fn wait_for(&mut self, text: &str) {
         let before = self
             .session
             .exp_string(text)
@@ -55,20 +55,20 @@ impl Terminal {
         self.output.extend(text.bytes());
     }
 
-    fn send(&mut self, keys: &str) {
+    pub(crate) fn send(&mut self, keys: &str) {
         self.session.send(keys).unwrap();
         self.session.flush().unwrap();
     }
 
     /// Waits for stamp to end; its exit code.
-    fn finish(&mut self) -> i32 {
+    pub(crate) fn finish(&mut self) -> i32 {
         let rest = self.session.exp_eof().unwrap();
         self.output.extend(rest.chars().map(|c| u8::try_from(c).expect("a byte")));
         exit_code(&mut self.session)
     }
 
     /// The screen as drawn so far: one line per row, without trailing blanks.
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let mut screen = Screen::new(Self::COLUMNS);
         screen.feed(&String::from_utf8_lossy(&self.output));
         screen.text()

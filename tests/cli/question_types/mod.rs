@@ -2,6 +2,8 @@
 //! json and yaml, number bounds and cross-answer validators, from answers
 //! files, `KEY=VALUE`, `stamp vars` and `check --all-combinations`.
 
+mod terminal;
+
 use crate::support::{Scratch, Test};
 
 /// A template with one question of each new type.
