@@ -189,8 +189,10 @@ pub(crate) fn resolve(
             Asking { position, default_refused, refused: None }
         });
         // A value a false condition leaves is not an answer: its validator does not apply.
-        let checked = active || given_here;
-        let chosen = settle(question, current, asking, checked, prompter, &answers, given, engine)?;
+        // With answers missing, a validator that reads one cannot be rendered: they are reported instead.
+        let (checked, lenient) = (active || given_here, !missing.is_empty());
+        let chosen =
+            settle(question, current, asking, (checked, lenient), prompter, &answers, given, engine)?;
         if !active && given.get(&question.name).is_none() {
             answers.derived.push(question.name.clone());
         }
@@ -214,14 +216,15 @@ pub(crate) fn resolve(
 }
 
 /// The answer to `question`: asked (with `asking`) or else `current`,
-/// and, when `checked`, accepted by its validator; a refused answer is asked
+/// and, when `checked`, accepted by its validator (one that cannot be
+/// rendered is passed over when `lenient`); a refused answer is asked
 /// again where the prompter can, and reported (exit 2) where not.
 #[allow(clippy::too_many_arguments, reason = "one step of `resolve`, with what it knows")]
 fn settle(
     question: &Question,
     current: Option<&Answer>,
     mut asking: Option<Asking>,
-    checked: bool,
+    (checked, lenient): (bool, bool),
     prompter: &mut dyn Prompter,
     answers: &Answers,
     given: &Given,
@@ -233,7 +236,12 @@ fn settle(
             None => current.cloned(),
         };
         let Some(answer) = chosen.as_ref().filter(|_| checked) else { return Ok(chosen) };
-        let Some(message) = validator_refusal(question, answer, answers, engine)? else { return Ok(chosen) };
+        let message = match validator_refusal(question, answer, answers, engine) {
+            Ok(Some(message)) => message,
+            Ok(None) => return Ok(chosen),
+            Err(_) if lenient => return Ok(chosen),
+            Err(err) => return Err(err),
+        };
         if let Some(asking) = asking.as_mut().filter(|_| prompter.can_ask_again()) {
             asking.refused = Some(message);
             continue;
@@ -431,6 +439,27 @@ default = "dev"
         reread.load_file(&path).unwrap();
         reread.set_pair("token=s3cret").unwrap();
         assert_eq!(resolve(&manifest, &reread, &mut NoPrompter).unwrap(), answers);
+    }
+
+    #[test]
+    fn a_validator_refusal_is_asked_again_while_replies_last_and_reported_after() {
+        let text = "[template]\nname = \"t\"\nversion = \"1\"\n\
+                    [[variables]]\nname = \"top\"\ntype = \"integer\"\n\
+                    [[variables]]\nname = \"low\"\ntype = \"integer\"\ndefault = 9\n\
+                    validator = \"{% if cookiecutter.low > cookiecutter.top %}too high{% endif %}\"\n";
+        let manifest = super::super::manifest::parse(Path::new("stamp.toml"), text).unwrap();
+        let mut prompter = ScriptedPrompter::new(["5", "", "7", "3"]);
+        let answers = resolve(&manifest, &Given::default(), &mut prompter).unwrap();
+        assert_eq!(answers.get("low"), Some(&Answer::Integer(3)));
+        let err = resolve(&manifest, &given(&["top=5"]), &mut NoPrompter).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidAnswer { origin, key, reason }
+                if origin == "the default" && key == "low" && reason == "too high"),
+            "{err:?}"
+        );
+        // `top` is missing: reported as missing, not as a validator that cannot be rendered.
+        let err = resolve(&manifest, &Given::default(), &mut NoPrompter).unwrap_err();
+        assert!(matches!(&err, Error::MissingAnswers { names } if names == &["top"]), "{err:?}");
     }
 
     #[test]
