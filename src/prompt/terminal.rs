@@ -9,7 +9,7 @@ use dialoguer::{Confirm, Input, MultiSelect, Password, Select};
 
 use super::lines;
 use super::theme::QuestionTheme;
-use super::{Prompter, current_asking, prompt_error};
+use super::{Asking, Prompter, current_asking, prompt_error};
 use crate::error::{Error, Result};
 use crate::model::{Answer, Kind, Question, RawValue};
 
@@ -23,11 +23,17 @@ const LINES_KEYS: &str = "(several lines; a line of just . ends)";
 /// validation is refused with the reason and asked again.
 pub struct TerminalPrompter {
     term: Term,
+    /// The rows of the last answered line: cleared when a validator refuses
+    /// that answer, so that no tick stays beside a refused one.
+    answered_rows: usize,
+    /// The rows of the validator's refusals shown for the question asked
+    /// again, cleared with it once it is answered.
+    refusal_rows: usize,
 }
 
 impl Default for TerminalPrompter {
     fn default() -> Self {
-        TerminalPrompter { term: Term::stderr() }
+        TerminalPrompter { term: Term::stderr(), answered_rows: 0, refusal_rows: 0 }
     }
 }
 
@@ -48,16 +54,7 @@ impl Prompter for TerminalPrompter {
             _ => proposal.map(shown),
         };
         let theme = QuestionTheme::new(asking.position, keys, columns, default);
-        let mut lines = question.help.as_deref().map(|help| theme.help(help)).unwrap_or_default();
-        if let Some(reason) = &asking.default_refused {
-            lines.extend(
-                theme.notice(true, &format!("the template's default is refused ({reason}); type a value")),
-            );
-        }
-        if let Some(reason) = &asking.refused {
-            lines.extend(theme.notice(false, reason));
-        }
-        self.write(&lines)?;
+        self.before(&theme, question, &asking)?;
         let asker = Asker { term: &self.term, theme: &theme, question, columns };
         let answer = match question.kind {
             Kind::Bool => Answer::Bool(asker.confirm(matches!(proposal, Some(Answer::Bool(true))))?),
@@ -98,6 +95,7 @@ impl Prompter for TerminalPrompter {
             kind if kind.is_multiline() => lines::ask(&asker, proposal)?,
             _ => asker.text(proposal, false)?,
         };
+        self.after(&theme, question, &answer)?;
         Ok(Some(answer))
     }
 
@@ -112,14 +110,58 @@ pub(super) fn shown(answer: &Answer) -> String {
         Answer::String(text) if text.contains('\n') => {
             let mut lines = text.lines();
             let first = lines.next().unwrap_or_default();
-            let more = lines.count();
-            format!("{first} … ({more} more {})", if more == 1 { "line" } else { "lines" })
+            match lines.count() {
+                0 => first.to_owned(),
+                1 => format!("{first} … (1 more line)"),
+                more => format!("{first} … ({more} more lines)"),
+            }
         }
         other => other.to_string(),
     }
 }
 
 impl TerminalPrompter {
+    /// The question's help and notices; for a question asked again after
+    /// its validator refused the answer, the refused answer's line is
+    /// replaced by why, below the help already shown.
+    fn before(&mut self, theme: &QuestionTheme, question: &Question, asking: &Asking) -> Result<()> {
+        if let Some(reason) = &asking.refused {
+            self.term.clear_last_lines(self.answered_rows).map_err(Error::Prompt)?;
+            let notice = theme.notice(false, reason);
+            self.refusal_rows += notice.len();
+            return self.write(&notice);
+        }
+        self.refusal_rows = 0;
+        let mut lines = question.help.as_deref().map(|help| theme.help(help)).unwrap_or_default();
+        if let Some(reason) = &asking.default_refused {
+            lines.extend(
+                theme.notice(true, &format!("the template's default is refused ({reason}); type a value")),
+            );
+        }
+        self.write(&lines)
+    }
+
+    /// Once answered: the answered line replaces the validator's refusals,
+    /// and its rows are kept in case the validator refuses this answer too.
+    fn after(&mut self, theme: &QuestionTheme, question: &Question, answer: &Answer) -> Result<()> {
+        let display = match answer {
+            Answer::Bool(yes) => (if *yes { "yes" } else { "no" }).to_owned(),
+            Answer::List(items) => items.join(", "),
+            _ if question.is_confidential() && matches!(question.kind, Kind::String | Kind::Secret) => {
+                "********".to_owned()
+            }
+            other => shown(other),
+        };
+        let line = theme.answered(&question.prompt, &display);
+        self.answered_rows = line.lines().count();
+        if self.refusal_rows > 0 {
+            self.term.clear_last_lines(self.answered_rows + self.refusal_rows).map_err(Error::Prompt)?;
+            self.refusal_rows = 0;
+            self.term.write_line(&line).map_err(Error::Prompt)?;
+        }
+        Ok(())
+    }
+
     fn write(&self, lines: &[String]) -> Result<()> {
         lines.iter().try_for_each(|line| self.term.write_line(line)).map_err(Error::Prompt)
     }

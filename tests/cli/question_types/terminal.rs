@@ -142,10 +142,22 @@ fn the_answered_lines_replace_what_was_typed() {
     scratch.write("tpl/stamp.toml", MANIFEST);
     scratch.write("tpl/{{cookiecutter.name}}/out.txt", OUT);
     let mut t = Terminal::spawn(&scratch, &["-t", "tpl"], &[]);
-    for prompt in ["Name?", "Ratio?", "Top?", "Low?"] {
+    for prompt in ["Name?", "Ratio?", "Top?"] {
         t.wait_for(prompt);
         t.send("\r");
     }
+    // Twice refused by the validator: the latest reason replaces the refused answer's line, and
+    // the answer replaces the reason.
+    t.wait_for("Low?");
+    t.send("9\r");
+    t.wait_for("low must not exceed top");
+    t.wait_for("Low?");
+    t.send("8\r");
+    t.wait_for("low must not exceed top");
+    t.wait_for("Low?");
+    let screen = t.screen();
+    assert!(screen.contains("✔ Top? · 5\n✘ low must not exceed top\n? [4/6] Low?"), "{screen}");
+    t.send("\r");
     t.wait_for("Notes?");
     t.send("a line long enough to wrap at sixty columns, which it does twice over here\r\rlast\r.\r");
     t.wait_for("Config?");
@@ -157,7 +169,7 @@ fn the_answered_lines_replace_what_was_typed() {
     let screen = t.screen();
     assert!(
         screen.contains(
-            "✔ Low? · 1\n✔ Notes? · a line long enough to wrap at sixty columns,\nwhich it does twice over here … (2 more lines)\n✔ Config? · [1]\nGenerated demo"
+            "✔ Top? · 5\n✔ Low? · 1\n✔ Notes? · a line long enough to wrap at sixty columns,\nwhich it does twice over here … (2 more lines)\n✔ Config? · [1]\nGenerated demo"
         ),
         "{screen}"
     );
