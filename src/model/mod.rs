@@ -125,11 +125,6 @@ impl Kind {
         }
     }
 
-    /// Whether its answers are numbers, which `min` and `max` bound.
-    pub fn is_number(self) -> bool {
-        matches!(self, Kind::Integer | Kind::Float)
-    }
-
     /// Whether its answers are typed over several lines at a terminal.
     pub fn is_multiline(self) -> bool {
         matches!(self, Kind::Text | Kind::Json | Kind::Yaml)
