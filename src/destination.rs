@@ -74,4 +74,8 @@ impl Prompter for DestinationWatch<'_> {
         }
         Ok(answer)
     }
+
+    fn can_ask_again(&self) -> bool {
+        self.inner.can_ask_again()
+    }
 }

@@ -379,7 +379,12 @@ impl Given {
     pub(crate) fn value_for(&self, question: &Question) -> Option<GivenValue> {
         let value = self.values.get(&question.name)?;
         match self.spellings.get(&question.name) {
-            Some(written) if !matches!(question.kind, Kind::Integer | Kind::Bool) => {
+            Some(written)
+                if !matches!(
+                    question.kind,
+                    Kind::Integer | Kind::Float | Kind::Bool | Kind::Json | Kind::Yaml
+                ) =>
+            {
                 Some(GivenValue { raw: RawValue::Text(written.clone()), origin: value.origin.clone() })
             }
             _ => Some(value.clone()),

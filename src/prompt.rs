@@ -2,6 +2,7 @@
 //! its three implementations (a terminal, no terminal at all, and a script for
 //! tests). The question loop in `answers` is the same for all of them.
 
+mod lines;
 mod terminal;
 mod theme;
 
@@ -19,6 +20,13 @@ pub use terminal::TerminalPrompter;
 pub trait Prompter {
     /// Asks `question`, offering `proposal`.
     fn ask(&mut self, question: &Question, proposal: Option<&Answer>) -> Result<Option<Answer>>;
+
+    /// Whether asking again may bring another answer (someone at a
+    /// terminal, replies left): an answer a question's `validator` refuses
+    /// is then asked again, where otherwise it is reported.
+    fn can_ask_again(&self) -> bool {
+        false
+    }
 }
 
 /// What the question loop knows of a question beyond the question itself,
@@ -31,6 +39,9 @@ pub(crate) struct Asking {
     /// Why the template's default, made from earlier answers, is not
     /// offered: it is not a valid answer.
     pub(crate) default_refused: Option<String>,
+    /// Why the answer just given was refused by the question's validator:
+    /// the question is asked again.
+    pub(crate) refused: Option<String>,
 }
 
 thread_local! {
@@ -86,6 +97,10 @@ impl Prompter for SecretsAskedAgain<'_> {
         }
         self.inner.ask(question, proposal)
     }
+
+    fn can_ask_again(&self) -> bool {
+        self.inner.can_ask_again()
+    }
 }
 
 /// Replies typed in advance, one per asked question; an empty reply, or no
@@ -116,6 +131,10 @@ impl Prompter for ScriptedPrompter {
             }
         }
         Ok(proposal.cloned())
+    }
+
+    fn can_ask_again(&self) -> bool {
+        !self.replies.is_empty()
     }
 }
 

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value as Json, json};
 
 use crate::given::{TEMPLATE_KEY, VERSION_KEY};
-use crate::model::{DefaultValue, Kind, Manifest, Question};
+use crate::model::{Answer, DefaultValue, Kind, Manifest, Question, number_text};
 use crate::tasks::TaskCommand;
 
 /// One block per question, for people.
@@ -28,6 +28,10 @@ pub fn text(manifest: &Manifest) -> String {
         }
         match &q.default {
             Some(DefaultValue::Template(t)) => out.push_str(&format!("  default: {t}\n")),
+            // A text of several lines on one line, as it is written in TOML.
+            Some(DefaultValue::Literal(a)) if a.to_string().contains('\n') => {
+                out.push_str(&format!("  default: {:?}\n", a.to_string()));
+            }
             Some(DefaultValue::Literal(a)) => out.push_str(&format!("  default: {a}\n")),
             None => {}
         }
@@ -36,6 +40,17 @@ pub fn text(manifest: &Manifest) -> String {
                 Some(message) => out.push_str(&format!("  rule: {message}\n")),
                 None => out.push_str(&format!("  must match: {}\n", v.pattern.as_str())),
             }
+        }
+        match (q.min, q.max) {
+            (Some(min), Some(max)) => {
+                out.push_str(&format!("  from {} to {}\n", number_text(min), number_text(max)));
+            }
+            (Some(min), None) => out.push_str(&format!("  at least {}\n", number_text(min))),
+            (None, Some(max)) => out.push_str(&format!("  at most {}\n", number_text(max))),
+            (None, None) => {}
+        }
+        if let Some(validator) = &q.validator {
+            out.push_str(&format!("  validator: {validator}\n"));
         }
         match (&q.computed, &q.when) {
             (Some(template), _) => {
@@ -101,6 +116,14 @@ pub fn json(manifest: &Manifest) -> Json {
                     json!({ "regex": v.pattern.as_str(), "message": v.message }),
                 );
             }
+            for (field, bound) in [("min", q.min), ("max", q.max)] {
+                if let Some(bound) = bound {
+                    object.insert(field.into(), number(q.kind, bound));
+                }
+            }
+            if let Some(validator) = &q.validator {
+                object.insert("validator".into(), validator.clone().into());
+            }
             object.insert("when".into(), q.when.clone().into());
             object.insert("computed".into(), q.computed.clone().into());
             Json::Object(object)
@@ -139,12 +162,13 @@ pub fn schema(manifest: &Manifest) -> Json {
     for q in manifest.questions.iter().filter(|q| q.computed.is_none()) {
         properties.insert(q.name.clone(), property(q));
     }
-    // What `--no-input` cannot do without: text and numbers with no default, always asked. (A
-    // secret may come from STAMP_ANSWER_<name> instead; choices and bools have defaults.)
+    // What `--no-input` cannot do without: text, paths, numbers and structured values with no
+    // default, always asked. (A secret may come from STAMP_ANSWER_<name> instead; choices and
+    // bools have defaults.)
     let required: Vec<&str> = manifest
         .questions
         .iter()
-        .filter(|q| matches!(q.kind, Kind::String | Kind::Integer))
+        .filter(|q| !matches!(q.kind, Kind::Bool | Kind::Choice | Kind::Multichoice | Kind::Secret))
         .filter(|q| q.default.is_none() && q.when.is_none() && q.computed.is_none())
         .map(|q| q.name.as_str())
         .collect();
@@ -163,15 +187,19 @@ fn property(q: &Question) -> Json {
     // answers file is read as a `KEY=VALUE` text would be.
     let mut p = match q.kind {
         // A number is taken as the text it is written as (the rule, below, is checked by stamp for it too).
-        Kind::String | Kind::Secret => json!({ "type": ["string", "integer"] }),
+        Kind::String | Kind::Secret | Kind::Text => json!({ "type": ["string", "integer"] }),
+        // Not blank, no NUL (`pattern` applies to strings only).
+        Kind::Path => json!({
+            "type": ["string", "integer"],
+            "not": { "type": "string", "pattern": "^\\s*$|\\u0000" },
+        }),
+        // Any value; text is parsed as JSON or YAML, which a schema cannot check.
+        Kind::Json | Kind::Yaml => json!({}),
+        Kind::Integer | Kind::Float => numeric(q),
         Kind::Bool => json!({ "anyOf": [
             { "type": "boolean" },
             { "enum": [0, 1] },
             { "type": "string", "pattern": format!("^\\s*(?:{})\\s*$", any_case(BOOL_WORDS)) },
-        ] }),
-        Kind::Integer => json!({ "anyOf": [
-            { "type": "integer" },
-            { "type": "string", "pattern": "^\\s*[+-]?[0-9]+\\s*$" },
         ] }),
         Kind::Choice => {
             let mut allowed: Vec<Json> = q.choices.iter().map(|c| Json::from(c.as_str())).collect();
@@ -204,12 +232,45 @@ fn property(q: &Question) -> Json {
     if let Some(DefaultValue::Literal(a)) = &q.default
         && !q.is_confidential()
     {
-        object.insert("default".into(), a.to_json());
+        // As an answers file would give it: a structured text value as the JSON text it is.
+        let value = match a {
+            Answer::Structured(Json::String(_)) => a.to_string().into(),
+            _ => a.to_json(),
+        };
+        object.insert("default".into(), value);
     }
     if q.is_confidential() {
         object.insert("writeOnly".into(), true.into());
     }
     p
+}
+
+/// An integer or float question: a number, or text that reads as one. With
+/// bounds, numbers alone: a schema cannot bound text, and accepting less
+/// than stamp is safer than accepting more.
+fn numeric(q: &Question) -> Json {
+    let (kind, text) = if q.kind == Kind::Integer {
+        ("integer", "^\\s*[+-]?[0-9]+\\s*$")
+    } else {
+        ("number", "^\\s*[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?\\s*$")
+    };
+    let mut number = json!({ "type": kind });
+    for (field, bound) in [("minimum", q.min), ("maximum", q.max)] {
+        if let Some(bound) = bound {
+            number[field] = self::number(q.kind, bound);
+        }
+    }
+    if q.min.is_some() || q.max.is_some() {
+        number
+    } else {
+        json!({ "anyOf": [number, { "type": "string", "pattern": text }] })
+    }
+}
+
+/// A bound as JSON: whole for an integer question.
+fn number(kind: Kind, bound: f64) -> Json {
+    #[allow(clippy::cast_possible_truncation, reason = "an integer question's bounds are whole")]
+    if kind == Kind::Integer { Json::from(bound as i64) } else { Json::from(bound) }
 }
 
 /// The words a yes/no question takes (as `parse_bool` reads them).

@@ -30,7 +30,7 @@ pub(crate) use filters::{JsonStyle, python_json};
 pub use helpers::Determinism;
 pub(crate) use helpers::fnv1a;
 pub(crate) use ordered_dict::freeze_answers;
-pub(crate) use python::{OrderedDict, repr};
+pub(crate) use python::{OrderedDict, float_repr, repr};
 
 /// The Jinja2 environment settings a template may change, checked when they
 /// are built: a `Syntax` always makes a working environment.

@@ -90,7 +90,7 @@ pub(crate) fn repr(value: &Value) -> String {
 
 /// Python's `repr(float)`: the shortest round-trip digits, positional for
 /// exponents from -4 to 15, scientific (`1e+21`) otherwise.
-pub(super) fn float_repr(x: f64) -> String {
+pub(crate) fn float_repr(x: f64) -> String {
     if x.is_nan() {
         return "nan".into();
     }

@@ -7,23 +7,30 @@ use console::{Term, measure_text_width};
 use dialoguer::theme::Theme;
 use dialoguer::{Confirm, Input, MultiSelect, Password, Select};
 
-use super::theme::QuestionTheme;
-use super::{Prompter, current_asking, prompt_error};
+use super::lines;
+use super::theme::{NEEDS_AN_ANSWER, QuestionTheme, shown};
+use super::{Asking, Prompter, current_asking, prompt_error};
 use crate::error::{Error, Result};
 use crate::model::{Answer, Kind, Question, RawValue};
 
-/// What Enter does without a default, said when it is pressed.
-const NEEDS_AN_ANSWER: &str = "an answer is needed: this question has no default";
+/// How a multi-line answer ends, shown while it is asked.
+const LINES_KEYS: &str = "(several lines; a line of just . ends)";
 
 /// Asks on the terminal with dialoguer, on stderr. A reply that fails
 /// validation is refused with the reason and asked again.
 pub struct TerminalPrompter {
     term: Term,
+    /// The rows of the last answered line: cleared when a validator refuses
+    /// that answer, so that no tick stays beside a refused one.
+    answered_rows: usize,
+    /// The rows of the validator's refusals shown for the question asked
+    /// again, cleared with it once it is answered.
+    refusal_rows: usize,
 }
 
 impl Default for TerminalPrompter {
     fn default() -> Self {
-        TerminalPrompter { term: Term::stderr() }
+        TerminalPrompter { term: Term::stderr(), answered_rows: 0, refusal_rows: 0 }
     }
 }
 
@@ -34,23 +41,17 @@ impl Prompter for TerminalPrompter {
         let keys = match question.kind {
             Kind::Choice if !is_yes_no(question) => "(↑/↓ to move, enter to choose)",
             Kind::Multichoice => "(↑/↓ to move, space to select, enter to confirm)",
+            kind if kind.is_multiline() => LINES_KEYS,
             _ => "",
         };
         // Text is typed over an empty line; the default it leaves is shown beside the prompt.
         let default = match question.kind {
-            Kind::String | Kind::Secret | Kind::Integer if !question.is_confidential() => {
-                proposal.map(ToString::to_string)
-            }
-            _ => None,
+            Kind::Bool | Kind::Choice | Kind::Multichoice => None,
+            _ if question.is_confidential() => None,
+            _ => proposal.map(shown),
         };
         let theme = QuestionTheme::new(asking.position, keys, columns, default);
-        let mut lines = question.help.as_deref().map(|help| theme.help(help)).unwrap_or_default();
-        if let Some(reason) = &asking.default_refused {
-            lines.extend(
-                theme.notice(true, &format!("the template's default is refused ({reason}); type a value")),
-            );
-        }
-        self.write(&lines)?;
+        self.before(&theme, question, &asking)?;
         let asker = Asker { term: &self.term, theme: &theme, question, columns };
         let answer = match question.kind {
             Kind::Bool => Answer::Bool(asker.confirm(matches!(proposal, Some(Answer::Bool(true))))?),
@@ -88,13 +89,62 @@ impl Prompter for TerminalPrompter {
             }
             // A value made from a secret is not shown either.
             Kind::String | Kind::Secret if question.is_confidential() => asker.text(proposal, true)?,
-            Kind::String | Kind::Secret | Kind::Integer => asker.text(proposal, false)?,
+            kind if kind.is_multiline() => {
+                lines::ask(asker.term, asker.theme, asker.question, asker.columns, proposal)?
+            }
+            _ => asker.text(proposal, false)?,
         };
+        self.after(&theme, question, &answer)?;
         Ok(Some(answer))
+    }
+
+    fn can_ask_again(&self) -> bool {
+        true
     }
 }
 
 impl TerminalPrompter {
+    /// The question's help and notices; for a question asked again after
+    /// its validator refused the answer, the refused answer's line is
+    /// replaced by why, below the help already shown.
+    fn before(&mut self, theme: &QuestionTheme, question: &Question, asking: &Asking) -> Result<()> {
+        if let Some(reason) = &asking.refused {
+            self.term.clear_last_lines(self.answered_rows).map_err(Error::Prompt)?;
+            let notice = theme.notice(false, reason);
+            self.refusal_rows += notice.len();
+            return self.write(&notice);
+        }
+        self.refusal_rows = 0;
+        let mut lines = question.help.as_deref().map(|help| theme.help(help)).unwrap_or_default();
+        if let Some(reason) = &asking.default_refused {
+            lines.extend(
+                theme.notice(true, &format!("the template's default is refused ({reason}); type a value")),
+            );
+        }
+        self.write(&lines)
+    }
+
+    /// Once answered: the answered line replaces the validator's refusals,
+    /// and its rows are kept in case the validator refuses this answer too.
+    fn after(&mut self, theme: &QuestionTheme, question: &Question, answer: &Answer) -> Result<()> {
+        let display = match answer {
+            Answer::Bool(yes) => (if *yes { "yes" } else { "no" }).to_owned(),
+            Answer::List(items) => items.join(", "),
+            _ if question.is_confidential() && matches!(question.kind, Kind::String | Kind::Secret) => {
+                "********".to_owned()
+            }
+            other => shown(other),
+        };
+        let line = theme.answered(&question.prompt, &display);
+        self.answered_rows = line.lines().count();
+        if self.refusal_rows > 0 {
+            self.term.clear_last_lines(self.answered_rows + self.refusal_rows).map_err(Error::Prompt)?;
+            self.refusal_rows = 0;
+            self.term.write_line(&line).map_err(Error::Prompt)?;
+        }
+        Ok(())
+    }
+
     fn write(&self, lines: &[String]) -> Result<()> {
         lines.iter().try_for_each(|line| self.term.write_line(line)).map_err(Error::Prompt)
     }
@@ -109,11 +159,11 @@ fn is_yes_no(question: &Question) -> bool {
 }
 
 /// One question being asked.
-struct Asker<'a> {
-    term: &'a Term,
-    theme: &'a QuestionTheme,
-    question: &'a Question,
-    columns: usize,
+pub(super) struct Asker<'a> {
+    pub(super) term: &'a Term,
+    pub(super) theme: &'a QuestionTheme,
+    pub(super) question: &'a Question,
+    pub(super) columns: usize,
 }
 
 impl Asker<'_> {
@@ -174,7 +224,7 @@ impl Asker<'_> {
             match reply {
                 Ok(answer) => {
                     self.term.clear_last_lines(refusals).map_err(Error::Prompt)?;
-                    let shown = if hidden { "********".to_owned() } else { answer.to_string() };
+                    let shown = if hidden { "********".to_owned() } else { shown(&answer) };
                     self.term
                         .write_line(&self.theme.answered(&question.prompt, &shown))
                         .map_err(Error::Prompt)?;

@@ -10,6 +10,8 @@ use std::fmt::{self, Write};
 use console::{StyledObject, measure_text_width, style};
 use dialoguer::theme::{ColorfulTheme, Theme};
 
+use crate::model::Answer;
+
 /// The theme for one question.
 pub(super) struct QuestionTheme {
     base: ColorfulTheme,
@@ -221,6 +223,25 @@ pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// What Enter does without a default, said when it is pressed.
+pub(super) const NEEDS_AN_ANSWER: &str = "an answer is needed: this question has no default";
+
+/// An answer as one line: a text's first line, and how many follow.
+pub(super) fn shown(answer: &Answer) -> String {
+    match answer {
+        Answer::String(text) if text.contains('\n') => {
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or_default();
+            match lines.count() {
+                0 => first.to_owned(),
+                1 => format!("{first} … (1 more line)"),
+                more => format!("{first} … ({more} more lines)"),
+            }
+        }
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]

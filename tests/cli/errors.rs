@@ -50,7 +50,8 @@ fn a_manifests_shape_problems_are_reported_together_with_did_you_mean() {
              error: tpl/stamp.toml:4: [template]: unknown field `descripton`; did you mean `description`?\n\
              error: tpl/stamp.toml:8: variable `project_name`: unknown field `promt`; did you mean `prompt`?\n\
              error: tpl/stamp.toml:12: variable `slug`: `type`: unknown variant `chioce`, expected one of \
-             `string`, `bool`, `choice`, `multichoice`, `integer`, `secret`; did you mean `choice`?\n\
+             `string`, `bool`, `choice`, `multichoice`, `integer`, `secret`, `float`, `path`, `text`, \
+             `json`, `yaml`; did you mean `choice`?\n\
              error: tpl/stamp.toml:13: variable `slug`: `choices`: invalid type: string \"a\", expected a sequence\n\
              error: tpl/stamp.toml:14: variable `slug`: `when` uses `projet_name`, which is not a question \
              declared before it; did you mean `project_name`?\n\

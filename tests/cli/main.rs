@@ -11,6 +11,7 @@ mod extensions;
 mod generate;
 mod hardening;
 mod prompt;
+mod question_types;
 mod sources;
 mod support;
 mod tasks;

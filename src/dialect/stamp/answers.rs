@@ -3,84 +3,12 @@
 //! differs), and the answers become the render context and the project's
 //! record, `.stamp-answers.toml`.
 
-use indexmap::IndexMap;
-use minijinja::Value;
-
+use super::answer_set::Answers;
 use crate::engine::{self, Engine};
 use crate::error::{Error, Result};
-use crate::given::{DIGEST_KEY, Given, SOURCE_KEYS, TEMPLATE_KEY, VERSION_KEY};
-use crate::model::{Answer, DefaultValue, Kind, Manifest, Provenance, Question, RawValue};
+use crate::given::Given;
+use crate::model::{Answer, DefaultValue, Kind, Manifest, Question, RawValue};
 use crate::prompt::{Asking, Prompter, ask_knowing};
-
-/// The answers of one run, in question order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Answers {
-    values: IndexMap<String, Answer>,
-    /// Answers the project does not record: questions whose condition was
-    /// false and that nobody answered (computed values, such as a name made
-    /// from another answer), so that they are derived again, never frozen.
-    derived: Vec<String>,
-}
-
-impl Answers {
-    /// The answer to a question, if it has one.
-    pub(crate) fn get(&self, name: &str) -> Option<&Answer> {
-        self.values.get(name)
-    }
-
-    /// The render context: answers under `cookiecutter`.
-    pub(crate) fn context(&self) -> Value {
-        let inner = engine::map(self.values.iter().map(|(k, v)| (k.clone(), answer_value(v))));
-        engine::map([("cookiecutter".to_owned(), inner)])
-    }
-
-    /// `.stamp-answers.toml`: template name and version and every non-secret
-    /// answer, readable again with `--answers`.
-    pub(crate) fn to_answers_file(&self, manifest: &Manifest, provenance: &Provenance) -> String {
-        let mut table = toml::Table::new();
-        table.insert(TEMPLATE_KEY.into(), manifest.info.name.clone().into());
-        table.insert(VERSION_KEY.into(), manifest.info.version.clone().into());
-        let [source, commit, directory] = SOURCE_KEYS;
-        for (key, value) in [
-            (source, &provenance.source),
-            (commit, &provenance.commit),
-            (directory, &provenance.directory),
-            (DIGEST_KEY, &provenance.digest),
-        ] {
-            if let Some(value) = value {
-                table.insert(key.into(), value.clone().into());
-            }
-        }
-        for (name, answer) in &self.values {
-            if manifest.question(name).is_some_and(|q| !q.is_confidential()) && !self.derived.contains(name) {
-                table.insert(name.clone(), answer.to_toml());
-            }
-        }
-        let mut body = toml::to_string(&table).expect("answers serialise as TOML");
-        if !body.ends_with('\n') {
-            body.push('\n');
-        }
-        format!(
-            "# Answers stamp used to generate this project. Regenerate it where it is with\n\
-             #   stamp new --answers .stamp-answers.toml --no-input --force\n\
-             # (from elsewhere, give this file's path) from the template `_src` names (none: the built-in one).\n{body}"
-        )
-    }
-
-    fn insert(&mut self, name: &str, answer: Answer) {
-        self.values.insert(name.to_owned(), answer);
-    }
-}
-
-/// The value templates see for an answer.
-pub(crate) fn answer_value(answer: &Answer) -> Value {
-    match answer {
-        Answer::String(s) => Value::from(s.as_str()),
-        Answer::Bool(b) => Value::from(*b),
-        Answer::Integer(i) => Value::from(*i),
-        Answer::List(items) => Value::from(items.clone()),
-    }
-}
 
 /// What a question would be answered with if nobody typed anything.
 enum Proposal {
@@ -155,19 +83,21 @@ pub(crate) fn resolve(
         };
         // A value given on the command line or in a file is the answer: it is not asked again.
         let given_here = given.get(&question.name).is_some();
-        let chosen = if active && !given_here {
-            let refused = match &proposal {
+        let asking = (active && !given_here).then(|| {
+            let default_refused = match &proposal {
                 Proposal::Invalid(reason) => Some(reason.clone()),
                 _ => None,
             };
             asked += 1;
             let later =
                 still_to_ask(&manifest.questions[index + 1..], &answers, question, current, given, engine);
-            let position = Some((asked, asked + later));
-            ask_knowing(prompter, question, current, Asking { position, default_refused: refused })?
-        } else {
-            current.cloned()
-        };
+            Asking { position: Some((asked, asked + later)), default_refused, refused: None }
+        });
+        // A value a false condition leaves is not an answer: its validator does not apply.
+        // With answers missing, a validator that reads one cannot be rendered: they are reported instead.
+        let (checked, lenient) = (active || given_here, !missing.is_empty());
+        let chosen =
+            settle(question, current, asking, (checked, lenient), prompter, &answers, given, engine)?;
         if !active && given.get(&question.name).is_none() {
             answers.derived.push(question.name.clone());
         }
@@ -230,6 +160,63 @@ fn still_to_ask(
     count
 }
 
+/// The answer to `question`: asked (with `asking`) or else `current`,
+/// and, when `checked`, accepted by its validator (one that cannot be
+/// rendered is passed over when `lenient`); a refused answer is asked
+/// again where the prompter can, and reported (exit 2) where not.
+#[allow(clippy::too_many_arguments, reason = "one step of `resolve`, with what it knows")]
+fn settle(
+    question: &Question,
+    current: Option<&Answer>,
+    mut asking: Option<Asking>,
+    (checked, lenient): (bool, bool),
+    prompter: &mut dyn Prompter,
+    answers: &Answers,
+    given: &Given,
+    engine: &Engine,
+) -> Result<Option<Answer>> {
+    loop {
+        let chosen = match asking.clone() {
+            Some(asking) => ask_knowing(prompter, question, current, asking)?,
+            None => current.cloned(),
+        };
+        let Some(answer) = chosen.as_ref().filter(|_| checked) else { return Ok(chosen) };
+        let message = match validator_refusal(question, answer, answers, engine) {
+            Ok(Some(message)) => message,
+            Ok(None) => return Ok(chosen),
+            Err(_) if lenient => return Ok(chosen),
+            Err(err) => return Err(err),
+        };
+        if let Some(asking) = asking.as_mut().filter(|_| prompter.can_ask_again()) {
+            asking.refused = Some(message);
+            continue;
+        }
+        let origin = match given.get(&question.name) {
+            Some(value) => value.origin.clone(),
+            None if chosen.as_ref() == current => "the default".to_owned(),
+            None => "the reply".to_owned(),
+        };
+        return Err(Error::InvalidAnswer { origin, key: question.name.clone(), reason: message });
+    }
+}
+
+/// What a question's `validator` renders with the answers so far and
+/// `answer`, trimmed: why the answer is refused, or `None`.
+fn validator_refusal(
+    question: &Question,
+    answer: &Answer,
+    answers: &Answers,
+    engine: &Engine,
+) -> Result<Option<String>> {
+    let Some(validator) = &question.validator else { return Ok(None) };
+    let mut with_answer = answers.clone();
+    with_answer.insert(&question.name, answer.clone());
+    let name = format!("{}.validator", question.name);
+    let text = engine.render_str(&name, validator, &with_answer.context())?;
+    let message = text.trim();
+    Ok((!message.is_empty()).then(|| message.to_owned()))
+}
+
 /// Refuses a value given for a computed one: the template derives it.
 fn check_not_given(manifest: &Manifest, given: &Given) -> Result<()> {
     for question in manifest.questions.iter().filter(|q| q.computed.is_some()) {
@@ -276,7 +263,7 @@ fn default_for(question: &Question, answers: &Answers, engine: &Engine) -> Resul
             Kind::Choice => Proposal::Value(Answer::String(question.choices[0].clone())),
             Kind::Bool => Proposal::Value(Answer::Bool(false)),
             Kind::Multichoice => Proposal::Value(Answer::List(Vec::new())),
-            Kind::String | Kind::Integer | Kind::Secret => Proposal::None,
+            _ => Proposal::None,
         },
     })
 }
@@ -285,6 +272,7 @@ fn default_for(question: &Question, answers: &Answers, engine: &Engine) -> Resul
 mod tests {
     use super::*;
     use crate::engine::{Determinism, Syntax};
+    use crate::model::Provenance;
     use crate::prompt::{NoPrompter, ScriptedPrompter};
     use std::path::Path;
 
@@ -392,6 +380,27 @@ default = "dev"
         reread.load_file(&path).unwrap();
         reread.set_pair("token=s3cret").unwrap();
         assert_eq!(resolve(&manifest, &reread, &mut NoPrompter).unwrap(), answers);
+    }
+
+    #[test]
+    fn a_validator_refusal_is_asked_again_while_replies_last_and_reported_after() {
+        let text = "[template]\nname = \"t\"\nversion = \"1\"\n\
+                    [[variables]]\nname = \"top\"\ntype = \"integer\"\n\
+                    [[variables]]\nname = \"low\"\ntype = \"integer\"\ndefault = 9\n\
+                    validator = \"{% if cookiecutter.low > cookiecutter.top %}too high{% endif %}\"\n";
+        let manifest = super::super::manifest::parse(Path::new("stamp.toml"), text).unwrap();
+        let mut prompter = ScriptedPrompter::new(["5", "", "7", "3"]);
+        let answers = resolve(&manifest, &Given::default(), &mut prompter).unwrap();
+        assert_eq!(answers.get("low"), Some(&Answer::Integer(3)));
+        let err = resolve(&manifest, &given(&["top=5"]), &mut NoPrompter).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidAnswer { origin, key, reason }
+                if origin == "the default" && key == "low" && reason == "too high"),
+            "{err:?}"
+        );
+        // `top` is missing: reported as missing, not as a validator that cannot be rendered.
+        let err = resolve(&manifest, &Given::default(), &mut NoPrompter).unwrap_err();
+        assert!(matches!(&err, Error::MissingAnswers { names } if names == &["top"]), "{err:?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use super::bounds;
 use super::shape::{self, Entry, Problems, RawVariable};
 use crate::engine::{Determinism, Engine, Syntax};
 use crate::error::{Error, Result};
@@ -125,9 +126,11 @@ fn check_variable(
     }
 
     let validation = raw.validation.as_ref().and_then(|v| {
-        if !matches!(raw.kind, Kind::String | Kind::Secret) {
-            problems
-                .add(v.span(), format!("{label}: `validation` only applies to string and secret questions"));
+        if !matches!(raw.kind, Kind::String | Kind::Secret | Kind::Path | Kind::Text) {
+            problems.add(
+                v.span(),
+                format!("{label}: `validation` only applies to string, secret, path and text questions"),
+            );
             return None;
         }
         match Validation::new(&v.get_ref().regex, v.get_ref().message.clone()) {
@@ -141,6 +144,7 @@ fn check_variable(
     });
 
     check_computed_fields(&raw, &label, problems);
+    let (min, max) = bounds::check(&raw, &label, problems);
 
     let mut question = Question {
         name: name.clone(),
@@ -150,10 +154,21 @@ fn check_variable(
         default: None,
         choices,
         validation,
+        min,
+        max,
+        validator: None,
         when: None,
         computed: None,
         derived_from_secret: false,
     };
+
+    if let Some(validator) = &raw.validator {
+        // It sees this answer too.
+        let mut known = earlier.clone();
+        known.insert(name.clone());
+        check_template_refs(&label, "validator", validator.get_ref(), validator.span(), &known, problems);
+        question.validator = Some(validator.get_ref().clone());
+    }
 
     if let Some(computed) = &raw.computed {
         let used =
@@ -199,6 +214,7 @@ fn check_computed_fields(raw: &RawVariable, label: &str, problems: &mut Problems
             ("prompt", raw.prompt.is_some()),
             ("default", raw.default.is_some()),
             ("when", raw.when.is_some()),
+            ("validator", raw.validator.is_some()),
         ];
         for (field, _) in present.iter().filter(|(_, present)| *present) {
             problems.add(
@@ -217,8 +233,8 @@ fn check_computed_fields(raw: &RawVariable, label: &str, problems: &mut Problems
     }
 }
 
-/// Checks that a default or condition parses and refers only to questions
-/// declared before this one; returns the questions it uses.
+/// Checks that a default, condition or validator parses and refers only to
+/// the questions in `earlier`; returns the questions it uses.
 fn check_template_refs(
     label: &str,
     field: &str,
@@ -362,7 +378,8 @@ name = \"later\"
                 "stamp.toml:7: variable `a`: unknown field `promt`; did you mean `prompt`?",
                 "stamp.toml:8: variable `a`: `help`: invalid type: integer `3`, expected a string",
                 "stamp.toml:11: variable `b`: `type`: unknown variant `bol`, expected one of `string`, `bool`, \
-                 `choice`, `multichoice`, `integer`, `secret`; did you mean `bool`?",
+                 `choice`, `multichoice`, `integer`, `secret`, `float`, `path`, `text`, `json`, `yaml`; did you mean \
+                 `bool`?",
                 "stamp.toml:12: variable `b`: `when` uses `aa`, which is not a question declared before it; \
                  did you mean `a`?",
             ]

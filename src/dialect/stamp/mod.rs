@@ -1,12 +1,14 @@
 //! stamp's own template format: questions typed in `stamp.toml`, answers
 //! validated and recorded in the project's `.stamp-answers.toml`.
 
+mod answer_set;
 mod answers;
+mod bounds;
 mod manifest;
 mod shape;
 mod tasks;
 
-pub(crate) use answers::answer_value;
+pub(crate) use answer_set::answer_value;
 
 use std::path::Path;
 

@@ -74,6 +74,9 @@ pub(super) struct RawVariable {
     pub(super) validation: Option<Spanned<RawValidation>>,
     pub(super) when: Option<Spanned<String>>,
     pub(super) computed: Option<Spanned<String>>,
+    pub(super) min: Option<Spanned<toml::Value>>,
+    pub(super) max: Option<Spanned<toml::Value>>,
+    pub(super) validator: Option<Spanned<String>>,
 }
 
 /// One `[[tasks]]` entry.
@@ -107,7 +110,7 @@ pub(super) enum Entry {
     Read(Range<usize>, Box<RawVariable>),
     Broken {
         name: Option<String>,
-        /// Its `default`, `when` and `computed` where they are text: their references
+        /// Its `default`, `when`, `computed` and `validator` where they are text: their references
         /// to other questions are still checked.
         templates: Vec<(&'static str, String, Range<usize>)>,
     },
@@ -136,7 +139,7 @@ const INFO: [(&str, Check); 7] = [
     ("next_steps", check::<String>),
 ];
 
-const VARIABLE: [(&str, Check); 9] = [
+const VARIABLE: [(&str, Check); 12] = [
     ("name", check::<String>),
     ("prompt", check::<String>),
     ("help", check::<String>),
@@ -146,6 +149,9 @@ const VARIABLE: [(&str, Check); 9] = [
     ("validation", check::<toml::Table>),
     ("when", check::<String>),
     ("computed", check::<String>),
+    ("min", check::<toml::Value>),
+    ("max", check::<toml::Value>),
+    ("validator", check::<String>),
 ];
 
 const TASK: [(&str, Check); 3] = [("name", check::<String>), ("run", check_run), ("when", check::<String>)];
@@ -161,7 +167,8 @@ fn check_run(value: Spanned<DeValue<'_>>) -> Result<(), toml::de::Error> {
 
 const VALIDATION: [(&str, Check); 2] = [("regex", check::<String>), ("message", check::<String>)];
 
-const KINDS: [&str; 6] = ["string", "bool", "choice", "multichoice", "integer", "secret"];
+const KINDS: [&str; 11] =
+    ["string", "bool", "choice", "multichoice", "integer", "secret", "float", "path", "text", "json", "yaml"];
 
 /// What [`read`] finds: the `[template]` table, the `[[variables]]` and the
 /// `[[tasks]]` that could be read (each with its span).
@@ -262,7 +269,7 @@ fn read_variable(entry: &Spanned<DeValue<'_>>, problems: &mut Problems) -> Entry
     {
         return Entry::Read(entry.span(), Box::new(variable));
     }
-    let templates = ["default", "when", "computed"]
+    let templates = ["default", "when", "computed", "validator"]
         .into_iter()
         .filter_map(|field| {
             let value = table.get(field)?;
