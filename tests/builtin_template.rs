@@ -51,8 +51,13 @@ fn render_and_check(answers: &[(&str, &str)], with_vault: bool) {
     let recorded: toml::Table =
         toml::from_str(&std::fs::read_to_string(project.join(".stamp-answers.toml")).unwrap())
             .expect(".stamp-answers.toml parses");
+    // Text as text, a number question's answer as the number it reads as.
+    let as_text = |value: &toml::Value| match value {
+        toml::Value::Integer(n) => Some(n.to_string()),
+        other => other.as_str().map(str::to_owned),
+    };
     for (key, value) in answers {
-        assert_eq!(recorded[*key].as_str(), Some(*value), "{key} is recorded unchanged");
+        assert_eq!(as_text(&recorded[*key]).as_deref(), Some(*value), "{key} is recorded unchanged");
     }
     let json: serde_json::Map<String, serde_json::Value> = recorded
         .iter()
@@ -60,9 +65,7 @@ fn render_and_check(answers: &[(&str, &str)], with_vault: bool) {
         .map(|(k, v)| {
             let value = match v {
                 toml::Value::Boolean(yes) => serde_json::Value::Bool(*yes),
-                other => {
-                    serde_json::Value::String(other.as_str().expect("text or yes/no answers").to_owned())
-                }
+                other => serde_json::Value::String(as_text(other).expect("text, number or yes/no answers")),
             };
             (k.clone(), value)
         })
