@@ -141,13 +141,17 @@ const SCHEMA_CASES: &[(&str, &str)] = &[
 /// both, as `port=8001` on the command line is).
 #[test]
 fn the_schema_accepts_what_stamp_accepts() {
-    let (scratch, run) = Test::new()
-        .args(&["vars", "--schema"])
-        .template(&[("stamp.toml", KINDS), ("{{cookiecutter.dir}}/f", "x")])
-        .run();
+    schema_agrees_with_stamp(KINDS, "{{cookiecutter.dir}}/f", SCHEMA_CASES);
+}
+
+/// Checks each `(key, value)` of `cases`, given in a JSON answers file to
+/// the template `manifest` (with one project file, `file`), with stamp and
+/// with Python's jsonschema against the schema stamp emits: they must agree.
+pub(crate) fn schema_agrees_with_stamp(manifest: &str, file: &str, cases: &[(&str, &str)]) {
+    let (scratch, run) =
+        Test::new().args(&["vars", "--schema"]).template(&[("stamp.toml", manifest), (file, "x")]).run();
     scratch.write("schema.json", &run.stdout);
-    let documents: Vec<String> =
-        SCHEMA_CASES.iter().map(|(key, value)| format!("{{\"{key}\": {value}}}")).collect();
+    let documents: Vec<String> = cases.iter().map(|(key, value)| format!("{{\"{key}\": {value}}}")).collect();
     scratch.write("documents.json", format!("[{}]", documents.join(",")));
     let script = "import json, jsonschema\n\
                   schema = json.load(open('schema.json'))\n\
@@ -161,8 +165,8 @@ fn the_schema_accepts_what_stamp_accepts() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let verdicts = String::from_utf8(output.stdout).unwrap();
     let verdicts: Vec<&str> = verdicts.lines().collect();
-    assert_eq!(verdicts.len(), SCHEMA_CASES.len());
-    for (((key, value), document), schema_says) in SCHEMA_CASES.iter().zip(&documents).zip(verdicts) {
+    assert_eq!(verdicts.len(), cases.len());
+    for (((key, value), document), schema_says) in cases.iter().zip(&documents).zip(verdicts) {
         scratch.write("a.json", document);
         let args = ["-t", "tpl", "--no-input", "--dry-run", "-q", "-a", "a.json"];
         let run = scratch.run(&args);

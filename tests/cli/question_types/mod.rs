@@ -299,42 +299,7 @@ const SCHEMA_CASES: &[(&str, &str)] = &[
 /// `vars::the_schema_accepts_what_stamp_accepts`, for the types here.
 #[test]
 fn the_schema_accepts_what_stamp_accepts_for_the_new_types() {
-    let (scratch, run) = Test::new()
-        .args(&["vars", "--schema"])
-        .template(&[("stamp.toml", SCHEMA_TYPES), ("{{cookiecutter.t}}/f", "x")])
-        .run();
-    scratch.write("schema.json", &run.stdout);
-    let documents: Vec<String> =
-        SCHEMA_CASES.iter().map(|(key, value)| format!("{{\"{key}\": {value}}}")).collect();
-    scratch.write("documents.json", format!("[{}]", documents.join(",")));
-    let script = "import json, jsonschema\n\
-                  schema = json.load(open('schema.json'))\n\
-                  for d in json.load(open('documents.json')):\n    \
-                  print('ok' if jsonschema.Draft202012Validator(schema).is_valid(d) else 'refused')\n";
-    let output = std::process::Command::new("python3")
-        .current_dir(scratch.dir.path())
-        .args(["-c", script])
-        .output()
-        .expect("python3 with jsonschema runs (run `bash scripts/test` once)");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let verdicts = String::from_utf8(output.stdout).unwrap();
-    let verdicts: Vec<&str> = verdicts.lines().collect();
-    assert_eq!(verdicts.len(), SCHEMA_CASES.len());
-    for (((key, value), document), schema_says) in SCHEMA_CASES.iter().zip(&documents).zip(verdicts) {
-        scratch.write("a.json", document);
-        let args = ["-t", "tpl", "--no-input", "--dry-run", "-q", "-a", "a.json"];
-        let run = scratch.run(&args);
-        let stamp_says = match run.code {
-            0 => "ok",
-            2 => "refused",
-            _ => panic!("stamp {args:?} with {document}: {run:?}"),
-        };
-        assert_eq!(
-            stamp_says, schema_says,
-            "{key} = {value}: stamp {stamp_says}, the schema {schema_says}\n{}",
-            run.stderr
-        );
-    }
+    crate::vars::schema_agrees_with_stamp(SCHEMA_TYPES, "{{cookiecutter.t}}/f", SCHEMA_CASES);
 }
 
 #[test]
