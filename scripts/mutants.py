@@ -79,7 +79,7 @@ MUTATIONS = [
     Mutation(
         "secret-recorded",
         "a secret answer is never written to the project's record",
-        "src/dialect/stamp/answers.rs",
+        "src/dialect/stamp/answer_set.rs",
         "manifest.question(name).is_some_and(|q| !q.is_confidential())",
         "manifest.question(name).is_some()",
         "cli",
