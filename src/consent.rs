@@ -30,16 +30,9 @@ pub(crate) fn may_run_code(
     if what.is_empty() {
         return Ok(false);
     }
-    let question = Question {
-        help: Some("They are the template's own commands, and run on this machine.".into()),
-        ..Question::new(
-            "accept_hooks",
-            format!("Run the template's {}?", what.join(" and ")),
-            Kind::Bool,
-            Vec::new(),
-        )
-    };
-    consent(&question, given, prompter)
+    let prompt = format!("Run the template's {}?", what.join(" and "));
+    let help = "They are the template's own commands, and run on this machine.";
+    consent("accept_hooks", prompt, help, given, prompter)
 }
 
 /// Whether `tree`'s own Jinja2 extensions may run: allowed by
@@ -57,26 +50,28 @@ pub(crate) fn may_run_extensions(
     if hooks == Consent::Yes {
         return Ok(true);
     }
-    let question = Question {
-        help: Some("Extensions are Python modules from the template that run on this machine.".into()),
-        ..Question::new(
-            "accept_extensions",
-            format!("Run the template's Jinja2 extensions ({})?", extensions.join(", ")),
-            Kind::Bool,
-            Vec::new(),
-        )
-    };
-    consent(&question, extensions_consent, prompter)
+    let prompt = format!("Run the template's Jinja2 extensions ({})?", extensions.join(", "));
+    let help = "Extensions are Python modules from the template that run on this machine.";
+    consent("accept_extensions", prompt, help, extensions_consent, prompter)
 }
 
-/// Whether the template's code `question` asks about may run; `Ask` goes
-/// through the prompter, which without a terminal keeps the safe default (no).
-fn consent(question: &Question, consent: Consent, prompter: &mut dyn Prompter) -> Result<bool> {
+/// Whether the template's code that yes/no question `name` (`prompt`,
+/// `help`) asks about may run; `Ask` goes through the prompter, which
+/// without a terminal keeps the safe default (no).
+fn consent(
+    name: &str,
+    prompt: String,
+    help: &str,
+    consent: Consent,
+    prompter: &mut dyn Prompter,
+) -> Result<bool> {
+    let question =
+        Question { help: Some(help.to_owned()), ..Question::new(name, prompt, Kind::Bool, Vec::new()) };
     Ok(match consent {
         Consent::Yes => true,
         Consent::No => false,
         Consent::Ask => {
-            matches!(prompter.ask(question, Some(&Answer::Bool(false)))?, Some(Answer::Bool(true)))
+            matches!(prompter.ask(&question, Some(&Answer::Bool(false)))?, Some(Answer::Bool(true)))
         }
     })
 }

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use minijinja::Value;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{Engine, is_truthy};
 use crate::error::{Error, Result};
@@ -30,8 +31,9 @@ pub struct Task {
     pub when: Option<String>,
 }
 
-/// What a task runs, each part a template.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a task runs, each part a template; in `stamp.toml`, a string or a list.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
 pub enum TaskCommand {
     /// A shell script, run with `sh -ec`.
@@ -45,6 +47,16 @@ impl Task {
     /// Never the rendered command, which may hold a secret answer.
     pub fn label(&self) -> String {
         self.name.clone().unwrap_or_else(|| self.run.to_string())
+    }
+}
+
+impl TaskCommand {
+    /// Its parts, each a template: the script, or the program and its arguments.
+    pub fn parts(&self) -> &[String] {
+        match self {
+            TaskCommand::Shell(script) => std::slice::from_ref(script),
+            TaskCommand::Program(argv) => argv,
+        }
     }
 }
 

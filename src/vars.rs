@@ -5,7 +5,6 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::given::{TEMPLATE_KEY, VERSION_KEY};
 use crate::model::{Answer, DefaultValue, Kind, Manifest, Question, number_text};
-use crate::tasks::TaskCommand;
 
 /// One block per question, for people.
 pub fn text(manifest: &Manifest) -> String {
@@ -132,13 +131,7 @@ pub fn json(manifest: &Manifest) -> Json {
     let tasks: Vec<Json> = manifest
         .tasks
         .iter()
-        .map(|task| {
-            let run = match &task.run {
-                TaskCommand::Shell(script) => json!(script),
-                TaskCommand::Program(argv) => json!(argv),
-            };
-            json!({ "name": task.name, "run": run, "when": task.when })
-        })
+        .map(|task| json!({ "name": task.name, "run": task.run, "when": task.when }))
         .collect();
     json!({
         "template": { "name": manifest.info.name, "version": manifest.info.version },

@@ -44,10 +44,7 @@ fn computed_values_are_rendered_never_asked_and_never_recorded() {
     assert!(record.contains("name = \"Shop\"\ntitle = \"SHOP!\"\n"), "{record}");
     assert!(!record.contains("upper") && !record.contains("is_demo"), "{record}");
     // At a terminal, only the questions are asked ([n/2]), never the computed values.
-    let mut command = std::process::Command::new(crate::support::binary());
-    command.current_dir(scratch.dir.path()).args(["-t", "tpl", "-o", "asked"]).env("TERM", "xterm");
-    command.env("NO_COLOR", "1").env("HOME", scratch.dir.path());
-    let mut session = rexpect::session::spawn_command(command, Some(15_000)).unwrap();
+    let mut session = crate::terminal::spawn(&scratch, &["-t", "tpl", "-o", "asked"]);
     session.exp_string("[1/2] name").unwrap();
     session.send_line("Demo").unwrap();
     let (before, _) = session.exp_regex(r"\[2/2\] title").unwrap();
@@ -408,10 +405,7 @@ when = \"{{{{ cookiecutter.extras }}}}\"
     let scratch = crate::support::Scratch::new();
     scratch.write("tpl/stamp.toml", manifest);
     scratch.write("tpl/{{cookiecutter.name}}/a.txt", "{{ cookiecutter.host | default('') }}\n");
-    let mut command = std::process::Command::new(crate::support::binary());
-    command.current_dir(scratch.dir.path()).args(["-t", "tpl", "-o", "out"]).env("TERM", "xterm");
-    command.env("NO_COLOR", "1").env("HOME", scratch.dir.path());
-    let mut session = rexpect::session::spawn_command(command, Some(15_000)).unwrap();
+    let mut session = crate::terminal::spawn(&scratch, &["-t", "tpl", "-o", "out"]);
     session.exp_string("[1/2] name").unwrap();
     session.send_line("").unwrap();
     session.exp_string("[2/2] extras").unwrap();

@@ -299,10 +299,7 @@ fn at_a_terminal_consent_is_asked_naming_the_tasks() {
     for (path, contents) in files() {
         scratch.write(&format!("tpl/{path}"), contents);
     }
-    let mut command = std::process::Command::new(crate::support::binary());
-    command.current_dir(scratch.dir.path()).args(["-t", "tpl"]).env("TERM", "xterm");
-    command.env("NO_COLOR", "1").env("HOME", scratch.dir.path());
-    let mut session = rexpect::session::spawn_command(command, Some(15_000)).unwrap();
+    let mut session = crate::terminal::spawn(&scratch, &["-t", "tpl"]);
     session.exp_string("Run the template's tasks (Note the operation, touch").unwrap();
     // A yes/no question takes the key itself, no Enter.
     session.exp_string("(y/n)").unwrap();

@@ -8,9 +8,12 @@ use rexpect::session::{PtySession, spawn_command};
 
 use crate::support::{Scratch, binary};
 
+/// stamp in a pseudo-terminal in `scratch`, which is also its home (no
+/// configuration of the user's).
 pub(crate) fn spawn(scratch: &Scratch, args: &[&str]) -> PtySession {
     let mut command = Command::new(binary());
     command.current_dir(scratch.dir.path()).args(args).env("TERM", "xterm").env("NO_COLOR", "1");
+    command.env("HOME", scratch.dir.path());
     spawn_command(command, Some(15_000)).expect("spawn stamp in a pty")
 }
 

@@ -14,6 +14,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use crate::error::{Problem, line_of};
 use crate::model::Kind;
 use crate::spelling::closest;
+use crate::tasks::TaskCommand;
 
 /// Collects problems, each located at a line of the manifest.
 pub(super) struct Problems<'a> {
@@ -84,16 +85,8 @@ pub(super) struct RawVariable {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawTask {
     pub(super) name: Option<String>,
-    pub(super) run: Spanned<RawRun>,
+    pub(super) run: Spanned<TaskCommand>,
     pub(super) when: Option<Spanned<String>>,
-}
-
-/// A task's `run`: a shell script, or a program and its arguments.
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub(super) enum RawRun {
-    Shell(String),
-    Program(Vec<String>),
 }
 
 #[derive(Deserialize)]
@@ -158,7 +151,7 @@ const TASK: [(&str, Check); 3] = [("name", check::<String>), ("run", check_run),
 
 /// A `run` is text or a list of text; said in those words, not serde's.
 fn check_run(value: Spanned<DeValue<'_>>) -> Result<(), toml::de::Error> {
-    check::<RawRun>(value).map_err(|_| {
+    check::<TaskCommand>(value).map_err(|_| {
         serde::de::Error::custom(
             "expected a shell script (a string) or a program and its arguments (a list of strings)",
         )

@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use super::shape::{Problems, RawRun, RawTask};
-use crate::tasks::{Task, TaskCommand};
+use super::shape::{Problems, RawTask};
+use crate::tasks::Task;
 
 /// A template inside a task, to be checked like a question's: the task's
 /// label, the field, the template and where it is.
@@ -18,25 +18,21 @@ pub(super) fn check(
 ) -> (Vec<Task>, Vec<TemplateField>) {
     let (mut tasks, mut templates) = (Vec::new(), Vec::new());
     for (_, raw) in raw {
-        let run = match raw.run.get_ref() {
-            RawRun::Shell(script) => TaskCommand::Shell(script.clone()),
-            RawRun::Program(argv) => TaskCommand::Program(argv.clone()),
-        };
-        let task = Task { name: raw.name, run, when: raw.when.as_ref().map(|w| w.get_ref().clone()) };
+        let span = raw.run.span();
+        let when = raw.when.as_ref().map(|w| (w.get_ref().clone(), w.span()));
+        let task =
+            Task { name: raw.name, run: raw.run.into_inner(), when: when.as_ref().map(|(w, _)| w.clone()) };
         let label = format!("task `{}`", task.label());
-        let parts: Vec<&String> = match raw.run.get_ref() {
-            RawRun::Shell(script) => vec![script],
-            RawRun::Program(argv) => argv.iter().collect(),
-        };
+        let parts = task.run.parts();
         if parts.first().is_none_or(|command| command.trim().is_empty()) {
-            problems.add(raw.run.span(), format!("{label}: `run` names no command"));
+            problems.add(span, format!("{label}: `run` names no command"));
             continue;
         }
-        for part in parts.into_iter().filter(|p| p.contains("{{") || p.contains("{%")) {
-            templates.push((label.clone(), "run", part.clone(), raw.run.span()));
+        for part in parts.iter().filter(|p| p.contains("{{") || p.contains("{%")) {
+            templates.push((label.clone(), "run", part.clone(), span.clone()));
         }
-        if let Some(when) = &raw.when {
-            templates.push((label.clone(), "when", when.get_ref().clone(), when.span()));
+        if let Some((when, at)) = when {
+            templates.push((label.clone(), "when", when, at));
         }
         tasks.push(task);
     }

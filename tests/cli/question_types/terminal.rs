@@ -2,13 +2,8 @@
 //! a reply and ask again, a text takes several lines, and json is asked
 //! again on a parse error, with where it failed.
 
-use std::process::Command;
-
-use rexpect::process::WaitStatus;
-use rexpect::session::{PtySession, spawn_command};
-
-use crate::support::{Scratch, binary};
-use crate::terminal::Terminal;
+use crate::support::Scratch;
+use crate::terminal::{Terminal, exit_code, spawn};
 
 const MANIFEST: &str = r#"[template]
 name = "types"
@@ -47,19 +42,6 @@ default = '{"a": 1}'
 
 const OUT: &str = "ratio={{ cookiecutter.ratio }}\nlow={{ cookiecutter.low }}\n\
                    notes={{ cookiecutter.notes }}\ncfg={{ cookiecutter.cfg }}\n";
-
-fn spawn(scratch: &Scratch, args: &[&str]) -> PtySession {
-    let mut command = Command::new(binary());
-    command.current_dir(scratch.dir.path()).args(args).env("TERM", "xterm").env("NO_COLOR", "1");
-    spawn_command(command, Some(15_000)).expect("spawn stamp in a pty")
-}
-
-fn exit_code(session: &mut PtySession) -> i32 {
-    match session.process_mut().wait().expect("stamp exits") {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("stamp did not exit normally: {other:?}"),
-    }
-}
 
 #[test]
 fn refused_replies_are_asked_again_and_texts_take_several_lines() {
